@@ -1,0 +1,196 @@
+"""GridGov settings: one module, every value from the environment.
+
+Defaults run a fresh checkout on the embedded stack (SpatiaLite under var/,
+Celery on kombu's filesystem transport under var/). `.env.example` lists every
+variable; the README explains each.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.env import envbool, envint, envlist, envstr
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(envstr("GRIDGOV_VAR_DIR", str(BASE_DIR / "var")))
+
+SECRET_KEY = envstr("SECRET_KEY", "dev-only-insecure-key-change-me")
+DEBUG = envbool("DEBUG", False)
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+if not DEBUG and SECRET_KEY.startswith("dev-only") and envbool("GRIDGOV_REQUIRE_SECRET", False):
+    raise ImproperlyConfigured("SECRET_KEY must be set in production")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.gis",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "rest_framework_gis",
+    "django_filters",
+    "drf_spectacular",
+    "leaflet",
+    "apps.areas",
+    "apps.people",
+    "apps.compounds",
+    "apps.stars",
+    "apps.gisio",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "gridgov.urls"
+WSGI_APPLICATION = "gridgov.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "frontend" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# Database: SpatiaLite file under var/ unless DATABASE_URL says otherwise
+# (postgis://user:password@host:port/name in production and tests).
+DATABASE_URL = envstr("DATABASE_URL", f"spatialite:///{VAR_DIR / 'gridgov.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 60))}
+if DATABASES["default"]["ENGINE"] not in (
+    "django.contrib.gis.db.backends.postgis",
+    "django.contrib.gis.db.backends.spatialite",
+):
+    raise ImproperlyConfigured("DATABASE_URL must use the postgis:// or spatialite:// scheme")
+if DATABASES["default"]["ENGINE"].endswith("spatialite"):
+    # SQLite holds one writer at a time; wait for it instead of failing at once.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "map"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = envstr("TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "frontend" / "static"]
+STATIC_ROOT = Path(envstr("STATIC_ROOT", str(VAR_DIR / "static")))
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if envbool("STATIC_MANIFEST", not DEBUG)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "GridGov API",
+    "DESCRIPTION": "Grid governance and five-star branch platform: areas, locate, map layers.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# Celery: Redis in production and tests, kombu's filesystem transport under var/
+# for the embedded default (it polls about once a second, fine for a demo).
+CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
+if CELERY_BROKER_URL.startswith("filesystem"):
+    _queue = VAR_DIR / "celery"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue / "out"),
+        "data_folder_out": str(_queue / "out"),
+        "processed_folder": str(_queue / "processed"),
+        "control_folder": str(_queue / "control"),
+        "store_processed": False,
+    }
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_BACKEND = None
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {}
+
+# Map. Base tiles are optional: the map draws vector layers on a plain
+# background when GRIDGOV_BASEMAP is "none" (the default; no internet needed).
+GRIDGOV_BASEMAP = envstr("GRIDGOV_BASEMAP", "none")
+if GRIDGOV_BASEMAP not in ("none", "tianditu", "amap", "osm"):
+    raise ImproperlyConfigured("GRIDGOV_BASEMAP must be one of none, tianditu, amap, osm")
+TIANDITU_KEY = envstr("TIANDITU_KEY", "")
+if GRIDGOV_BASEMAP == "tianditu" and not TIANDITU_KEY:
+    raise ImproperlyConfigured("GRIDGOV_BASEMAP=tianditu needs TIANDITU_KEY")
+GRIDGOV_DISTRICT_CODE = envstr("GRIDGOV_DISTRICT_CODE", "410105")
+GRIDGOV_LAYER_PAGE_MAX = envint("GRIDGOV_LAYER_PAGE_MAX", 5000)
+
+LEAFLET_CONFIG = {
+    "DEFAULT_CENTER": (34.80, 113.68),
+    "DEFAULT_ZOOM": 12,
+    "MIN_ZOOM": 9,
+    "MAX_ZOOM": 19,
+    "TILES": [],
+    "ATTRIBUTION_PREFIX": "GridGov",
+    "RESET_VIEW": False,
+    "NO_GLOBALS": False,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
+}
+
+if not DEBUG and envbool("SECURE_COOKIES", False):
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+# Debian 12 ships GDAL 3.6; the check asks for 3.9 to block file/network access
+# while parsing untrusted spatial references. We only parse SRS text from files
+# an administrator loads, and validate them first (apps/gisio).
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]

@@ -1,0 +1,62 @@
+"""Shared fixtures.
+
+The sample district (gis_data/district.gpkg) is loaded once into the test
+database right after it is created, so every test sees the real 17 / 214 /
+~1,500 / 644 / 281 / 1,405 numbers. Transactional tests (live server, Celery
+worker) flush the database when they end; `district` reloads it for them.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls
+# beside it are still synchronous and safe (stack.md).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "gis_data" / "district.gpkg"
+
+
+def load_sample():
+    call_command("load_district", str(SAMPLE), verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_sample()
+
+
+@pytest.fixture
+def district(request):
+    """The loaded sample; reloaded for transactional tests that flushed it."""
+    from apps.areas.models import District
+
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        if not District.objects.exists():
+            load_sample()
+    else:
+        request.getfixturevalue("db")
+    return District.objects.get()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
