@@ -1,0 +1,12 @@
+# Thin wrappers; the work is in deploy/*.sh and bench/run.sh.
+.PHONY: demo test bench setup services
+demo:
+	bash deploy/demo.sh
+test:
+	bash deploy/test.sh
+bench:
+	bash bench/run.sh
+setup:
+	bash deploy/setup.sh test
+services:
+	bash deploy/services.sh

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# make demo: the district on a map at http://127.0.0.1:8000 on the embedded
+# stack (SpatiaLite under var/, Celery on kombu's filesystem transport under var/).
+# Idempotent; a second run skips what is done. Ctrl-C stops gunicorn and the worker.
+source "$(dirname "$0")/lib.sh"
+
+bash deploy/setup.sh
+export DJANGO_SETTINGS_MODULE=gridgov.settings
+export CELERY_BROKER_URL="${CELERY_BROKER_URL:-filesystem://}"
+export STATIC_MANIFEST="${STATIC_MANIFEST:-1}"
+mkdir -p var/celery/out var/celery/processed var/celery/control var/media
+
+say "migrate"
+"$PY" manage.py migrate --noinput -v0
+say "load the sample district (gis_data/district.gpkg)"
+"$PY" manage.py load_district gis_data/district.gpkg
+"$PY" manage.py collectstatic --noinput -v0
+say "demo accounts"
+"$PY" manage.py seed_demo
+
+pids=()
+stop() {
+  trap - INT TERM
+  echo
+  say "stopping"
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+  exit 0
+}
+trap stop INT TERM
+
+"$VENV/bin/celery" -A gridgov worker --loglevel=warning --concurrency=1 --hostname=demo@%h &
+pids+=($!)
+"$VENV/bin/gunicorn" gridgov.wsgi:application --config deploy/gunicorn.conf.py \
+  --bind "${BIND:-127.0.0.1:8000}" &
+pids+=($!)
+say "GridGov is running at http://${BIND:-127.0.0.1:8000}/  (Ctrl-C stops it)"
+# Return as soon as either process exits, then stop the other one too.
+wait -n "${pids[@]}" || true
+stop
