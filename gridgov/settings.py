@@ -88,6 +88,12 @@ if DATABASES["default"]["ENGINE"].endswith("spatialite"):
     # SQLite holds one writer at a time; wait for it instead of failing at once.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # SQLite loads mod_spatialite with RTLD_GLOBAL, which puts Debian's
+    # libsqlite3 first in the process's symbol scope; pyogrio's wheel bundles
+    # its own GDAL and SQLite, and a GeoPackage opened after that crashes the
+    # process (segfault, seen here). Loading pyogrio first keeps its libraries
+    # bound to their own SQLite. Costs ~0.4 s of start-up, only on SpatiaLite.
+    import pyogrio  # noqa: F401,E402
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

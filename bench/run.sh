@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# make bench: every benchmark on PostGIS, then on SpatiaLite. Each script prints
+# its figures beside a baseline measured in the same run, and the ratio.
+source "$(dirname "$0")/../deploy/lib.sh"
+
+bash deploy/setup.sh test
+bash deploy/services.sh
+export GRIDGOV_VAR_DIR="$ROOT/var/bench"
+mkdir -p "$GRIDGOV_VAR_DIR"
+
+for db in postgis spatialite; do
+  if [ "$db" = postgis ]; then
+    export DATABASE_URL="postgis://gridgov:gridgov@127.0.0.1:5432/gridgov_bench"
+  else
+    export DATABASE_URL="spatialite:///$GRIDGOV_VAR_DIR/bench.sqlite3"
+  fi
+  say "benchmarks on $db"
+  for script in bench/bench_*.py; do
+    echo "--- $script"
+    "$PY" "$script"
+  done
+done
