@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "apps.people",
     "apps.compounds",
     "apps.stars",
+    "apps.cases",
     "apps.gisio",
 ]
 
@@ -161,7 +162,16 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # Deadlines: yellow at 80% of the working time, red and escalated when overdue.
+    "check-deadlines": {"task": "apps.cases.tasks.check_deadlines", "schedule": envint("DEADLINE_SWEEP_SECONDS", 300)},
+    # Re-send notifications a broker outage left in the outbox.
+    "sweep-outbox": {"task": "apps.cases.tasks.sweep_outbox", "schedule": envint("OUTBOX_SWEEP_SECONDS", 60)},
+}
+# Publishing a task never blocks a request for long when the broker is down:
+# the outbox sweeper sends what could not be queued.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS.setdefault("max_retries", 1)
 
 # Map. Base tiles are optional: the map draws vector layers on a plain
 # background when GRIDGOV_BASEMAP is "none" (the default; no internet needed).
