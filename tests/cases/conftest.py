@@ -1,0 +1,95 @@
+"""The cast of the case workflow's permission story, on the loaded sample district.
+
+A grid worker and a colleague in the same grid, a worker of another grid (in
+another sub-district), a zone cadre, dispatchers of the command centre and of
+two sub-districts, handlers of two departments, leaders, an administrator.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from apps.areas.models import Grid
+from apps.cases.intake import report_case
+from apps.cases.models import Category
+from apps.compounds.models import Zone
+from apps.people.models import Department, Person, Role
+
+
+@dataclass
+class Cast:
+    grid: Grid
+    other_grid: Grid
+    worker: Person
+    colleague: Person
+    other_worker: Person
+    cadre: Person
+    centre: Person
+    dispatcher: Person
+    other_dispatcher: Person
+    handler: Person
+    other_handler: Person
+    leader: Person
+    subdistrict_leader: Person
+    admin: Person
+    department: Department
+    other_department: Department
+    category: Category
+
+    def point(self, grid=None):
+        """A point well inside `grid` (default: the cast's grid)."""
+        p = (grid or self.grid).geom.point_on_surface
+        return p.x, p.y
+
+    def report(self, by=None, **kwargs):
+        lon, lat = self.point(kwargs.pop("grid", None))
+        kwargs.setdefault("category", self.category)
+        kwargs.setdefault("description", "路边暴露垃圾，需要清理")
+        case, _ = report_case(by=by or self.worker, lon=lon, lat=lat, **kwargs)
+        return case
+
+
+def make_person(code, role, **fields):
+    user = User.objects.create_user(username=code, password="pw-" + code)
+    grids = fields.pop("grids", ())
+    person = Person.objects.create(user=user, code=code, name=code, role=role, **fields)
+    if grids:
+        person.grids.set(grids)
+    return person
+
+
+@pytest.fixture
+def cast(district):
+    call_command("seed_cases", verbosity=0)
+    zone = Zone.objects.select_related("community__subdistrict").order_by("code").first()
+    # The cast's grid lies in a community with a zone, so the zone cadre shares the area.
+    grid = Grid.objects.filter(community=zone.community).order_by("code").first()
+    subdistrict = grid.community.subdistrict
+    other_grid = Grid.objects.exclude(community__subdistrict=subdistrict).order_by("code").first()
+    department = Department.objects.get(name="区城市管理局")
+    other_department = Department.objects.get(name="区住房和城乡建设局")
+    cadre = zone.cadres.order_by("code").first()
+    cadre.user = User.objects.create_user(username="cadre-" + uuid.uuid4().hex[:6], password="pw")
+    cadre.save(update_fields=["user"])
+    return Cast(
+        grid=grid,
+        other_grid=other_grid,
+        worker=make_person("worker", Role.GRID_WORKER, grids=[grid]),
+        colleague=make_person("colleague", Role.GRID_WORKER, grids=[grid]),
+        other_worker=make_person("other-worker", Role.GRID_WORKER, grids=[other_grid]),
+        cadre=cadre,
+        centre=make_person("centre", Role.DISPATCHER),
+        dispatcher=make_person("dispatcher", Role.DISPATCHER, subdistrict=subdistrict),
+        other_dispatcher=make_person("other-dispatcher", Role.DISPATCHER, subdistrict=other_grid.community.subdistrict),
+        handler=make_person("handler", Role.HANDLER, department=department),
+        other_handler=make_person("other-handler", Role.HANDLER, department=other_department),
+        leader=make_person("leader", Role.LEADER),
+        subdistrict_leader=make_person("sd-leader", Role.LEADER, subdistrict=subdistrict),
+        admin=make_person("admin", Role.ADMINISTRATOR),
+        department=department,
+        other_department=other_department,
+        category=Category.objects.get(code="E0101"),
+    )
