@@ -1,0 +1,61 @@
+"""Admin for zones (with their five cadres inline) and unmanaged compounds, on Leaflet maps."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from apps.areas.admin import ByRelated, MapAdmin, RelatedLabelsMixin, related_column
+from apps.areas.models import Community, SubDistrict
+from apps.compounds.models import Compound, Zone, ZoneAssignment
+
+
+class ZoneAssignmentInline(RelatedLabelsMixin, admin.TabularInline):
+    model = ZoneAssignment
+    extra = 0
+    autocomplete_fields = ("cadre",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "cadre":
+            kwargs["label"] = _("cadre sent down")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Zone)
+class ZoneAdmin(MapAdmin):
+    list_display = (
+        "code",
+        "name",
+        related_column("community", Community),
+        related_column("community__subdistrict", SubDistrict),
+        "households",
+        "cadre_count",
+    )
+    list_filter = (("community__subdistrict", ByRelated),)
+    list_select_related = ("community__subdistrict",)
+    search_fields = ("code", "name", "community__name")
+    autocomplete_fields = ("community",)
+    inlines = (ZoneAssignmentInline,)
+
+    def get_queryset(self, request):
+        # One COUNT per page, not one query per row.
+        return super().get_queryset(request).annotate(cadre_count=Count("assignments"))
+
+    @admin.display(description=_("cadres"), ordering="cadre_count")
+    def cadre_count(self, zone):
+        return zone.cadre_count
+
+
+@admin.register(Compound)
+class CompoundAdmin(MapAdmin):
+    list_display = (
+        "code",
+        "name",
+        related_column("zone", Zone),
+        related_column("community", Community),
+        "households",
+        "address",
+    )
+    list_filter = (("community__subdistrict", ByRelated),)
+    list_select_related = ("zone", "community")
+    search_fields = ("code", "name", "address", "zone__name", "community__name")
+    autocomplete_fields = ("zone", "community")
