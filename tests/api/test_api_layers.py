@@ -196,7 +196,7 @@ def test_community_filter_on_grids(api):
     ],
 )
 def test_bad_parameters_are_a_400_naming_the_field(api, params, field):
-    response = api.get("/api/layers/grids/", params, HTTP_ACCEPT_LANGUAGE="en")
+    response = api.get("/api/layers/grids/", params, HTTP_COOKIE="django_language=en")
     assert response.status_code == 400
     assert response.json()["field"] == field
     assert field in response.json()["detail"]

@@ -68,7 +68,7 @@ def test_point_on_a_subdistrict_border_gets_exactly_one_subdistrict(api, shared_
 def test_point_outside_the_district_is_a_400_saying_so(api):
     district = District.objects.get()
     xmin, ymin, xmax, ymax = district.geom.extent
-    response = api.get(URL, {"lon": xmin - 0.05, "lat": (ymin + ymax) / 2}, HTTP_ACCEPT_LANGUAGE="en")
+    response = api.get(URL, {"lon": xmin - 0.05, "lat": (ymin + ymax) / 2}, HTTP_COOKIE="django_language=en")
     assert response.status_code == 400
     assert response.json()["code"] == "outside_district"
     assert "outside the district" in response.json()["detail"]
@@ -98,7 +98,7 @@ def test_point_in_the_district_bbox_but_outside_its_boundary_is_outside(db):
     ],
 )
 def test_bad_coordinates_are_a_400_naming_the_field(api, query, field, words):
-    response = api.get(URL, query, HTTP_ACCEPT_LANGUAGE="en")
+    response = api.get(URL, query, HTTP_COOKIE="django_language=en")
     assert response.status_code == 400
     body = response.json()
     assert body["field"] == field
