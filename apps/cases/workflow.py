@@ -137,6 +137,9 @@ def transition(case, action, *, by, note="", at=None, expected_version=None, not
        or one that is not this person's (403);
     3. apply the action's effects (deadlines, parts, merge target, closure);
     4. write the event, save the changed fields, queue notifications on commit.
+
+    A bulk caller (the simulation) may pass `calendar=` a loaded working
+    calendar so deadline effects do not re-read it on every call.
     """
     if action not in ACTORS:
         raise WorkflowError(_("Unknown action: %(action)s.") % {"action": action})
@@ -188,11 +191,11 @@ def _require_future(deadline, at, field="deadline"):
     return deadline
 
 
-def _dispatch(case, *, by, at, changed, department=None, co_departments=(), deadline=None, **_):
+def _dispatch(case, *, by, at, changed, department=None, co_departments=(), deadline=None, calendar=None, **_extra):
     if department is None:
         raise WorkflowError(_("Choose the department to dispatch to."))
     co = [d for d in co_departments if d.pk != department.pk]
-    calendar = load_calendar()
+    calendar = calendar or load_calendar()
     case.department = department
     case.dispatched_at = at
     case.handle_deadline = _require_future(deadline, at) or add_working_hours(
@@ -211,7 +214,7 @@ def _dispatch(case, *, by, at, changed, department=None, co_departments=(), dead
     }
 
 
-def _merge(case, *, by, at, changed, target=None, **_):
+def _merge(case, *, by, at, changed, target=None, **_extra):
     if target is None or target.pk == case.pk:
         raise WorkflowError(_("Choose another case to merge this one into."))
     if target.status in (S.MERGED, S.REJECTED) or target.subdistrict_id != case.subdistrict_id:
@@ -221,7 +224,7 @@ def _merge(case, *, by, at, changed, target=None, **_):
     return {"into": target.number}
 
 
-def _approve_return(case, *, by, at, changed, **_):
+def _approve_return(case, *, by, at, changed, **_extra):
     returned_from = case.department.code if case.department_id else ""
     case.department = None
     case.handle_deadline = None
@@ -231,12 +234,12 @@ def _approve_return(case, *, by, at, changed, **_):
     return {"returned_from": returned_from}
 
 
-def _grant_extension(case, *, by, at, changed, deadline=None, hours=None, **_):
+def _grant_extension(case, *, by, at, changed, deadline=None, hours=None, calendar=None, **_extra):
     if deadline is None and not hours:
         raise WorkflowError(_("Give the new deadline or the extra working hours."))
     old = case.handle_deadline
     case.handle_deadline = _require_future(deadline, at) or add_working_hours(
-        load_calendar(), max(old or at, at), hours
+        calendar or load_calendar(), max(old or at, at), hours
     )
     case.extension_count += 1
     case.warning = Case.Warning.GREEN if case.handle_deadline > at else case.warning
@@ -244,11 +247,11 @@ def _grant_extension(case, *, by, at, changed, deadline=None, hours=None, **_):
     return {"from": old.isoformat() if old else None, "to": case.handle_deadline.isoformat()}
 
 
-def _request_extension(case, *, by, at, changed, hours=None, **_):
+def _request_extension(case, *, by, at, changed, hours=None, **_extra):
     return {"hours": hours} if hours else {}
 
 
-def _report_part(case, *, by, at, changed, result="", **_):
+def _report_part(case, *, by, at, changed, result="", **_extra):
     updated = CasePart.objects.filter(case=case, department_id=by.department_id).update(
         reported_at=at, result=result or ""
     )
@@ -257,7 +260,7 @@ def _report_part(case, *, by, at, changed, result="", **_):
     return {"department": by.department.code}
 
 
-def _report_handled(case, *, by, at, changed, result="", **_):
+def _report_handled(case, *, by, at, changed, result="", calendar=None, **_extra):
     missing = list(
         case.parts.filter(lead=False, reported_at__isnull=True).values_list("department__name", flat=True)
     )
@@ -267,14 +270,14 @@ def _report_handled(case, *, by, at, changed, result="", **_):
             % {"names": "、".join(missing)}
         )
     CasePart.objects.filter(case=case, lead=True).update(reported_at=at, result=result or "")
-    calendar = load_calendar()
+    calendar = calendar or load_calendar()
     case.handled_at = at
     case.verify_deadline = add_working_hours(calendar, at, case.category.verify_hours)
     changed.update({"handled_at", "verify_deadline"})
     return {"on_time": bool(case.handle_deadline and at <= case.handle_deadline)}
 
 
-def _verify_pass(case, *, by, at, changed, **_):
+def _verify_pass(case, *, by, at, changed, **_extra):
     case.closed_at = at
     on_time = case.handle_deadline is None or (case.handled_at and case.handled_at <= case.handle_deadline)
     case.closure = Case.Closure.ON_TIME if on_time else Case.Closure.OVERDUE
@@ -282,7 +285,7 @@ def _verify_pass(case, *, by, at, changed, **_):
     return {"closure": case.closure}
 
 
-def _verify_fail(case, *, by, at, changed, **_):
+def _verify_fail(case, *, by, at, changed, **_extra):
     # 返工: back to the same department; its parts must report again.
     case.rework_count += 1
     case.handled_at = None
@@ -293,7 +296,7 @@ def _verify_fail(case, *, by, at, changed, **_):
 
 
 def _close_as(closure):
-    def effect(case, *, by, at, changed, **_):
+    def effect(case, *, by, at, changed, **_extra):
         case.closed_at = at
         case.closure = closure
         changed.update({"closed_at", "closure"})

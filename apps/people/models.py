@@ -48,6 +48,7 @@ class Role(models.TextChoices):
     HANDLER = "handler", _("handler")
     TASK_FORCE_MEMBER = "task_force_member", _("task force member")
     INSPECTOR = "inspector", _("inspector")
+    BRANCH_SECRETARY = "branch_secretary", _("branch secretary")
     LEADER = "leader", _("leader")
     ADMINISTRATOR = "administrator", _("administrator")
 
@@ -73,6 +74,10 @@ class Person(models.Model):
         SubDistrict, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
     )
     grids = models.ManyToManyField(Grid, blank=True, related_name="workers")
+    # The village/community a branch secretary (支部书记) serves.
+    community = models.ForeignKey(
+        "areas.Community", on_delete=models.PROTECT, null=True, blank=True, related_name="secretaries"
+    )
 
     class Meta:
         verbose_name = _("person")
