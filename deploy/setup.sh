@@ -10,6 +10,10 @@ packages="libgdal32 libgeos-c1v5 libproj25 libsqlite3-mod-spatialite python3-ven
 if [ "${1:-}" = "test" ]; then
   packages="$packages postgresql-15 postgresql-15-postgis-3 redis-server chromium fonts-noto-cjk"
 fi
+# Browser libraries pinned in package.json come from npm (Debian's nodejs when none is installed).
+if [ -f package.json ] && ! command -v npm >/dev/null 2>&1; then
+  packages="$packages nodejs npm"
+fi
 missing=()
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
