@@ -17,4 +17,5 @@ DATABASE_URL="${TEST_POSTGIS_URL:-postgis://gridgov:gridgov@127.0.0.1:5432/gridg
 
 say "tests on SpatiaLite"
 DATABASE_URL="spatialite:///$GRIDGOV_VAR_DIR/gridgov.sqlite3" \
+  GRIDGOV_TEST_SQLITE_FILE="$GRIDGOV_VAR_DIR/test_gridgov.sqlite3" \
   "$VENV/bin/pytest" "$@"

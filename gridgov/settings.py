@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "apps.stars",
     "apps.cases",
     "apps.gisio",
+    "apps.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +72,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "apps.cases.context.header",
             ],
         },
     },
@@ -87,8 +89,15 @@ if DATABASES["default"]["ENGINE"] not in (
     raise ImproperlyConfigured("DATABASE_URL must use the postgis:// or spatialite:// scheme")
 if DATABASES["default"]["ENGINE"].endswith("spatialite"):
     # SQLite holds one writer at a time; wait for it instead of failing at once.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # IMMEDIATE: a transaction that reads and then writes (transition(), the
+    # outbox) takes the write lock at BEGIN; deferred, it failed at once with
+    # "database is locked" while a Celery worker wrote (seen in the worker tests).
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # The test database is in memory unless this names a file; tests that start
+    # a real Celery worker (another process) need the file, and skip without it.
+    if envstr("GRIDGOV_TEST_SQLITE_FILE", ""):
+        DATABASES["default"]["TEST"] = {"NAME": envstr("GRIDGOV_TEST_SQLITE_FILE", "")}
     # SQLite loads mod_spatialite with RTLD_GLOBAL, which puts Debian's
     # libsqlite3 first in the process's symbol scope; pyogrio's wheel bundles
     # its own GDAL and SQLite, and a GeoPackage opened after that crashes the
@@ -113,10 +122,17 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "frontend" / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "frontend" / "static",
+    # Browser libraries pinned in package.json (npm ci), served as static/vendor/<name>/.
+    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+]
 STATIC_ROOT = Path(envstr("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Behind nginx (deploy/nginx.conf): Django checks access to a case photo and hands
+# the file to nginx's internal /media/ location with X-Accel-Redirect.
+MEDIA_X_ACCEL = envbool("MEDIA_X_ACCEL", False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -167,6 +183,8 @@ CELERY_BEAT_SCHEDULE = {
     "check-deadlines": {"task": "apps.cases.tasks.check_deadlines", "schedule": envint("DEADLINE_SWEEP_SECONDS", 300)},
     # Re-send notifications a broker outage left in the outbox.
     "sweep-outbox": {"task": "apps.cases.tasks.sweep_outbox", "schedule": envint("OUTBOX_SWEEP_SECONDS", 60)},
+    # Five-star indicators the platform measures (三零 from cases, ten-star share), hourly.
+    "refresh-star-indicators": {"task": "apps.stars.tasks.refresh_indicators", "schedule": 3600},
 }
 # Publishing a task never blocks a request for long when the broker is down:
 # the outbox sweeper sends what could not be queued.
@@ -186,6 +204,22 @@ if GRIDGOV_BASEMAP == "tianditu" and not TIANDITU_KEY:
     raise ImproperlyConfigured("GRIDGOV_BASEMAP=tianditu needs TIANDITU_KEY")
 GRIDGOV_DISTRICT_CODE = envstr("GRIDGOV_DISTRICT_CODE", "410105")
 GRIDGOV_LAYER_PAGE_MAX = envint("GRIDGOV_LAYER_PAGE_MAX", 5000)
+# Rendered map layers are cached (apps/areas/layercache.py) in each process's
+# memory by default; redis://host:6379/1 shares them between processes and hosts.
+CACHE_URL = envstr("CACHE_URL", "locmem://")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    # Short timeouts: with Redis down a layer is served uncached, not late.
+    _cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+              "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
+elif CACHE_URL == "locmem://":
+    _cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+else:
+    raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: expected locmem:// or redis://host:port/db")
+CACHES = {"default": _cache}
+# Seconds a rendered layer stays in that cache; 0 turns the server-side cache off.
+GRIDGOV_LAYER_CACHE_SECONDS = envint("GRIDGOV_LAYER_CACHE_SECONDS", 3600)
+# Open311 GeoReport v2: keys allowed to post service requests (comma-separated); none = read only.
+OPEN311_API_KEYS = envlist("OPEN311_API_KEYS", [])
 
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (34.80, 113.68),

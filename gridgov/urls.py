@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -16,6 +14,11 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/", include("apps.areas.urls")),
+    path("", include("apps.cases.page_urls")),
+    path("api/", include("apps.cases.urls")),
+    path("open311/v2/", include("apps.cases.open311_urls")),
+    path("", include("apps.dashboard.urls")),
+    path("", include("apps.stars.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Media (case photos, evidence) are never served as public files, not even with
+# DEBUG: each goes through a view that checks who may see it.

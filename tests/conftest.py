@@ -35,7 +35,11 @@ def district(request):
     """The loaded sample; reloaded for transactional tests that flushed it."""
     from apps.areas.models import District
 
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    if transactional or "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
         request.getfixturevalue("transactional_db")
         if not District.objects.exists():
             load_sample()

@@ -9,6 +9,8 @@ class AreasConfig(AppConfig):
     verbose_name = _("Areas")
 
     def ready(self):
+        from apps.areas.layerversion import connect_layer_signals
         from apps.areas.spatialite import restore_spatial_indexes
 
         post_migrate.connect(restore_spatial_indexes, dispatch_uid="areas.restore_spatial_indexes")
+        connect_layer_signals()

@@ -104,3 +104,24 @@ class Grid(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.code})"
+
+
+class LayerVersion(models.Model):
+    """One row whose token changes whenever the map layers' data may have changed.
+
+    The layer endpoints put the token in their ETag and server-cache keys, so
+    an edit shows up on the next request. A random token, not a counter: a
+    change rolled back leaves its token unused for good, where a counter would
+    hand the same number to the next, different, change.
+    Changed by `apps.areas.layerversion.bump_layer_version`.
+    """
+
+    token = models.CharField(_("token"), max_length=32)
+    changed_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        verbose_name = _("map layer version")
+        verbose_name_plural = _("map layer versions")
+
+    def __str__(self):
+        return f"{self.token} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

@@ -1,10 +1,9 @@
 """Spatial query helpers that give the same answer on PostGIS and SpatiaLite."""
 
 from django.contrib.gis.db.models.functions import GeomOutputGeoFunc
-from django.contrib.gis.geos import Polygon
 from django.db import connection
-from django.db.models import BooleanField, FloatField, Q, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, F, FloatField, Value
+from django.db.models.expressions import Expression, RawSQL
 
 from apps.areas.models import SRID
 
@@ -24,15 +23,43 @@ class SimplifyPreserveTopology(GeomOutputGeoFunc):
         return self.as_sql(compiler, connection, function="SimplifyPreserveTopology", **extra_context)
 
 
+class IntersectsBBox(Expression):
+    """True where the geometry intersects the box, boundary included: ST_Intersects(geom, ST_MakeEnvelope(...)).
+
+    The four numbers go to the database as they are (no geometry adapter), so a
+    layer can compile its query once with placeholders in their stead and run
+    it again with other numbers (apps.areas.geojson).
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, geom, bbox):
+        super().__init__()
+        self.geom = F(geom) if isinstance(geom, str) else geom
+        self.bbox = tuple(bbox)
+
+    def get_source_expressions(self):
+        return [self.geom]
+
+    def set_source_expressions(self, exprs):
+        (self.geom,) = exprs
+
+    def as_sql(self, compiler, connection):
+        geom_sql, geom_params = compiler.compile(self.geom)
+        if connection.vendor == "sqlite":
+            template = "Intersects(%s, BuildMbr(%%s, %%s, %%s, %%s, %d)) > 0"
+        else:
+            template = "ST_Intersects(%s, ST_MakeEnvelope(%%s, %%s, %%s, %%s, %d))"
+        return template % (geom_sql, SRID), (*geom_params, *self.bbox)
+
+
 def within_bbox(queryset, bbox, geom="geom"):
     """Rows whose geometry intersects the bbox, boundary included, same answer on both engines.
 
     Not drf-gis' InBBoxFilter: SpatiaLite's MbrOverlaps misses a polygon that
     holds the whole bbox, PostGIS' && finds it (stack.md).
     """
-    polygon = Polygon.from_bbox(bbox)
-    polygon.srid = SRID
-    return spatial_prefilter(queryset, bbox, geom).filter(**{f"{geom}__intersects": polygon})
+    return spatial_prefilter(queryset, bbox, geom).filter(IntersectsBBox(geom, bbox))
 
 
 def spatial_prefilter(queryset, bbox, geom="geom"):
@@ -44,20 +71,26 @@ def spatial_prefilter(queryset, bbox, geom="geom"):
     remakes a table (some migrations do) SpatiaLite disables its index and
     leaves a stale R-tree behind, so the R-tree is trusted only while
     geometry_columns says it is enabled; otherwise every row is a candidate.
+
+    Both branches sit inside one `pk IN (... UNION ALL ...)`: SQLite then looks
+    the candidates up by rowid. Written as `pk IN (R-tree) OR index off`, the
+    same test made SQLite walk the whole table (EXPLAIN QUERY PLAN: SCAN, not
+    SEARCH ... rowid=?), which grows with the table, not with the answer.
     """
     if connection.vendor != "sqlite":
         return queryset
     model = queryset.model
     table, column = model._meta.db_table, model._meta.get_field(geom).column
+    pk = model._meta.pk.column
     minx, miny, maxx, maxy = bbox
+    enabled = (
+        "EXISTS (SELECT 1 FROM geometry_columns WHERE f_table_name = %s AND f_geometry_column = %s"
+        " AND spatial_index_enabled = 1)"
+    )
+    names = (table.lower(), column.lower())
     candidates = RawSQL(
-        f'SELECT pkid FROM "idx_{table}_{column}" WHERE xmin <= %s AND xmax >= %s AND ymin <= %s AND ymax >= %s',
-        (maxx, minx, maxy, miny),
+        f'SELECT pkid FROM "idx_{table}_{column}" WHERE xmin <= %s AND xmax >= %s AND ymin <= %s AND ymax >= %s'
+        f" AND {enabled} UNION ALL SELECT \"{pk}\" FROM \"{table}\" WHERE NOT {enabled}",
+        (maxx, minx, maxy, miny, *names, *names),
     )
-    index_off = RawSQL(
-        "NOT EXISTS (SELECT 1 FROM geometry_columns WHERE f_table_name = %s AND f_geometry_column = %s"
-        " AND spatial_index_enabled = 1)",
-        (table.lower(), column.lower()),
-        output_field=BooleanField(),
-    )
-    return queryset.filter(Q(pk__in=candidates) | Q(index_off))
+    return queryset.filter(pk__in=candidates)

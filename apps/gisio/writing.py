@@ -14,6 +14,7 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 
+from apps.areas.layerversion import bump_layer_version
 from apps.areas.models import SRID, Community, District, Grid, SubDistrict
 from apps.compounds.models import Compound, Zone, ZoneAssignment
 from apps.gisio.problems import ProblemList
@@ -56,6 +57,7 @@ def load(clean, *, prune=False, progress=None):
         writer.run()
         if prune:
             writer.prune()
+        bump_layer_version()  # bulk writes send no signals; the map layers' caches key on this
     return writer.reports
 
 

@@ -99,7 +99,7 @@ def seed_demo_accounts(password=DEFAULT_PASSWORD):
     cadre_zones = "、".join(cadre.zones.order_by("code").values_list("name", flat=True)) or "-"
 
     # Names and titles are data (Chinese, like the sample), not UI text.
-    blank = {"department": None, "subdistrict": None, "title": "", "phone": ""}
+    blank = {"department": None, "subdistrict": None, "community": None, "title": "", "phone": ""}
     accounts = []
 
     def add(username, role, name, area, *, code=None, staff=False, superuser=False, **fields):
@@ -131,4 +131,8 @@ def seed_demo_accounts(password=DEFAULT_PASSWORD):
     add("leader", Role.LEADER, "区领导", district.name, title="区委副书记")
     add("leader_hyl", Role.LEADER, f"{hyl.name}领导", hyl.name, subdistrict=hyl,
         department=hyl_office, title="街道党工委书记")
+    # The secretary of a planned five-star branch, to apply for stars.
+    madu = Community.objects.filter(name="马渡村").first() or Community.objects.order_by("code").first()
+    add("secretary", Role.BRANCH_SECRETARY, f"{madu.name}党支部书记", madu.name, community=madu,
+        title="党支部书记")
     return accounts

@@ -194,11 +194,21 @@ def _score(assessment, *, by, at, note, changed, points=None, **kwargs):
                 field="points",
             )
         rows.append((indicator, value))
+    # One read and at most two writes whatever the number of indicators (the
+    # row lock taken by transition() keeps a concurrent score out); the sample
+    # seed scores some 2,000 applications this way.
+    existing = {s.indicator_id: s for s in assessment.scores.filter(indicator__in=[i for i, _v in rows])}
+    new, updated = [], []
     for indicator, value in rows:
-        Score.objects.update_or_create(
-            assessment=assessment, indicator=indicator,
-            defaults={"points": value, "by": by, "at": at, "note": note[:200], "measured": False},
-        )
+        score = existing.get(indicator.pk)
+        if score is None:
+            new.append(Score(assessment=assessment, indicator=indicator, points=value, by=by, at=at,
+                             note=note[:200], measured=False))
+        else:
+            score.points, score.by, score.at, score.note, score.measured = value, by, at, note[:200], False
+            updated.append(score)
+    Score.objects.bulk_create(new)
+    Score.objects.bulk_update(updated, ["points", "by", "at", "note", "measured"])
     return {"points": {i.code: str(v) for i, v in rows}}
 
 

@@ -9,11 +9,18 @@ from collections import defaultdict
 import pytest
 import shapely
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from apps.areas.models import Community, Grid, SubDistrict
 from apps.compounds.models import Zone
 from apps.people.models import Department, Person, Role
+
+
+@pytest.fixture(autouse=True)
+def empty_layer_cache():
+    """Each test starts with no rendered layer cached, so query counts are those of a cold server."""
+    cache.clear()
 
 
 @pytest.fixture

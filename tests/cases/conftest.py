@@ -61,6 +61,12 @@ def make_person(code, role, **fields):
     return person
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The cast logs in with passwords; PBKDF2 costs ~0.2 s per user, MD5 keeps the permission story fast."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def cast(district):
     call_command("seed_cases", verbosity=0)
@@ -93,3 +99,60 @@ def cast(district):
         other_department=other_department,
         category=Category.objects.get(code="E0101"),
     )
+
+
+# --- API helpers: a client per person, a case walked to any status ---------------------------
+
+
+@pytest.fixture
+def api_as():
+    """api_as(person) -> an APIClient logged in as that person (no queries spent on auth)."""
+    from rest_framework.test import APIClient
+
+    def client_for(person):
+        client = APIClient()
+        client.force_authenticate(person.user)
+        return client
+
+    return client_for
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploads go to a fresh folder, so a test can show that nothing was written."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def walk_to(cast, case, status):
+    """Take `case` (reported) to `status` through the workflow, each step by its rightful actor."""
+    from apps.cases.workflow import transition
+
+    d, h = cast.dispatcher, cast.handler
+    steps = {
+        "reported": [],
+        "registered": [("register", d, {})],
+        "rejected": [("reject", d, {"note": "不属实"})],
+        "merged": [("merge", d, {"target": None})],
+        "dispatched": [("register", d, {}), ("dispatch", d, {"department": cast.department})],
+    }
+    steps["handling"] = steps["dispatched"] + [("accept", h, {})]
+    steps["return_requested"] = steps["handling"] + [("return", h, {"note": "不属本部门职责"})]
+    steps["extension_requested"] = steps["handling"] + [("request_extension", h, {"note": "需要更多时间", "hours": 8})]
+    steps["pending_requested"] = steps["handling"] + [("request_pending", h, {"note": "需协调资金"})]
+    steps["pending"] = steps["pending_requested"] + [("grant_pending", d, {})]
+    steps["handled"] = steps["handling"] + [("report_handled", h, {"result": "已清理"})]
+    steps["closed"] = steps["handled"] + [("verify_pass", cast.colleague, {})]
+    for action, by, params in steps[status]:
+        if action == "merge":
+            params = {"target": cast.report(description="同一处垃圾")}
+        transition(case, action, by=by, **params)
+    case.refresh_from_db()
+    assert case.status == status
+    return case
+
+
+@pytest.fixture
+def walk(cast):
+    """walk(status) -> a new case of the cast's grid taken to `status`; walk(status, case=c) takes `c` there."""
+    return lambda status, case=None, **report: walk_to(cast, case or cast.report(**report), status)

@@ -11,7 +11,7 @@ from apps.people.models import Person, Role
 
 USERNAMES = [
     "admin", "dispatcher", "dispatcher_hyl", "gridworker", "cadre",
-    "handler", "taskforce", "inspector", "leader", "leader_hyl",
+    "handler", "taskforce", "inspector", "leader", "leader_hyl", "secretary",
 ]
 
 

@@ -282,6 +282,10 @@ class GridMap {
     });
     map.on("overlayremove", () => this.onZoom());
     map.on("click", (e) => this.onMapClick(e));
+    // Another module asks for a point: a tap on the map, or the device's position.
+    shell.addEventListener("map:locate-request", (e) =>
+      e.detail?.gps ? this.locateMe() : this.setLocating(true, e.detail?.hint),
+    );
     map.on("moveend", () => this.writeHash());
     map.on("moveend overlayadd", () => this.scheduleDeclutter());
     // replaceState (writeHash) fires no hashchange: this is a link or a typed address.
@@ -347,11 +351,11 @@ class GridMap {
     this.hint.hidden = true;
   }
 
-  setLocating(on) {
+  setLocating(on, hint = null) {
     this.locating = on;
     // Shapes stop taking clicks while locating, so the tap reaches the map.
     shell.classList.toggle("locating", on);
-    this.showHint(on ? T.locateHelp : null);
+    this.showHint(on ? hint || T.locateHelp : null);
   }
 
   showHint(text) {
@@ -394,17 +398,22 @@ class GridMap {
     this.marker.bindPopup(`<div class="popup popup-locate">${esc(T.locating)}</div>`, { maxWidth: 300 }).openPopup();
     const url = `${shell.dataset.locateUrl}?${new URLSearchParams({ lon: lon.toFixed(7), lat: lat.toFixed(7) })}`;
     let html;
+    let located = null;
     try {
       const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
       const data = await response.json().catch(() => ({}));
-      if (response.ok) html = this.locationHtml(data, lon, lat);
-      else if (data.code === "outside_district") html = `<p class="located-outside">${esc(T.outside)}</p>`;
+      if (response.ok) {
+        located = data;
+        html = this.locationHtml(data, lon, lat);
+      } else if (data.code === "outside_district") html = `<p class="located-outside">${esc(T.outside)}</p>`;
       else html = `<p>${esc(data.detail || T.locateFailed)}</p>`;
     } catch {
       html = `<p>${esc(T.locateFailed)}</p>`;
     }
     this.marker.setPopupContent(`<div class="popup popup-locate">${html}</div>`);
     shell.dataset.located = "1";
+    // Other modules of the page (the report form) start from this answer.
+    shell.dispatchEvent(new CustomEvent("map:located", { detail: { lon, lat, at, located } }));
   }
 
   locationHtml(data, lon, lat) {

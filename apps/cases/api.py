@@ -1,0 +1,231 @@
+"""Cases API: report, list, read, act. Each view parses, checks access, calls one function, renders.
+
+Reports go through `intake.report_case`, actions through `workflow.transition`;
+refusals map to HTTP as the workflow defines them: 409 not in this status (or
+changed meanwhile), 403 not this person's action, 400 bad input, 404 a case
+outside the person's area.
+"""
+
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.cases import api_support as parse
+from apps.cases.access import cases_for_user, get_case_for
+from apps.cases.intake import category_by_code, report_case
+from apps.cases.models import Attachment, Case, CaseEvent, CasePart
+from apps.cases.routing import suggest_department
+from apps.cases.serializers import (
+    LIST_RELATED,
+    ActionInputSerializer,
+    CaseDetailSerializer,
+    CaseSerializer,
+    ErrorSerializer,
+    ReportInputSerializer,
+)
+from apps.cases.workflow import ACTIONS, WorkflowError, allowed_actions, may_act, transition
+from apps.people.access import person_for
+from apps.people.models import Role
+
+REPORTER_ROLES = (Role.GRID_WORKER, Role.ZONE_CADRE, Role.ADMINISTRATOR)
+CONTACT_ROLES = (Role.DISPATCHER, Role.ADMINISTRATOR)
+
+
+class CasePagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def read_body(request):
+    """request.data and request.FILES, with 413 for a body no report could need."""
+    parse.check_body_size(request)
+    try:
+        return request.data, request.FILES
+    except RequestDataTooBig:
+        raise parse.too_large() from None
+    except TooManyFieldsSent:
+        raise parse.ApiError(400, _("Too many fields in the request."), "invalid") from None
+
+
+def detail_of(case, request, person):
+    """The case in full for this person: timeline, parts, their actions, suggestion and duplicates."""
+    case = (
+        Case.objects.select_related(*LIST_RELATED, "grid__community__subdistrict", "reporter", "merged_into")
+        .prefetch_related(
+            Prefetch("parts", CasePart.objects.select_related("department").order_by("-lead", "department__code")),
+            Prefetch(
+                "events",
+                CaseEvent.objects.select_related("actor", "department").prefetch_related("attachments"),
+            ),
+        )
+        .get(pk=case.pk)
+    )
+    user = request.user
+    context = {
+        "number": case.number,
+        "allowed_actions": [a for a in allowed_actions(case.status) if may_act(person, case, a)],
+        "suggestion": suggest_department(case.category, case.grid),
+        "duplicates": parse.possible_duplicates(case, cases_for_user(user)),
+        "sees_contact": user.is_superuser or (person is not None and person.role in CONTACT_ROLES),
+    }
+    return CaseDetailSerializer(case, context=context).data
+
+
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="Bad input: {detail, field, code}; nothing written."),
+    403: OpenApiResponse(ErrorSerializer, description="Not yours to do."),
+    404: OpenApiResponse(ErrorSerializer, description="No such case in your area."),
+}
+LIST_PARAMETERS = [
+    OpenApiParameter("status", OpenApiTypes.STR, description="Comma-separated statuses."),
+    OpenApiParameter(
+        "queue", OpenApiTypes.STR, enum=list(parse.QUEUES),
+        description="mine: waiting for you (dispatcher: to register, dispatch or decide; handler: your "
+        "department's part to do; grid worker: to verify); open; to_verify; overdue; reported: by you.",
+    ),
+    OpenApiParameter("category", OpenApiTypes.STR, description="Category code."),
+    OpenApiParameter("grid", OpenApiTypes.STR, description="15-digit grid code."),
+    OpenApiParameter("subdistrict", OpenApiTypes.STR, description="9-digit sub-district code."),
+    OpenApiParameter("department", OpenApiTypes.STR, description="Lead department code."),
+    OpenApiParameter("bbox", OpenApiTypes.STR, description="minlon,minlat,maxlon,maxlat (EPSG:4326)."),
+    OpenApiParameter("ordering", OpenApiTypes.STR, enum=list(parse.ORDERINGS), description="Default -reported_at."),
+]
+
+
+class CaseListView(generics.ListAPIView):
+    serializer_class = CaseSerializer
+    pagination_class = CasePagination
+
+    def get_queryset(self):
+        person = person_for(self.request.user)
+        cases = cases_for_user(self.request.user).select_related(*LIST_RELATED)
+        return parse.filter_cases(cases, self.request.query_params, person, timezone.now())
+
+    @extend_schema(
+        summary="The cases you may see, filtered and paged",
+        description="Constant query count per page. Your area decides what is listed: see apps/cases/access.py.",
+        parameters=LIST_PARAMETERS, responses={200: CaseSerializer(many=True), 400: ERRORS[400]}, tags=["cases"],
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Report a case (grid workers, zone cadres)",
+        description=(
+            "Multipart (with photos) or JSON. The point must lie in the district and, for a grid worker, in "
+            "their grids (a zone cadre: their zones' communities). A retry with the same client_id returns "
+            "the case it made with 200, never a second case. 413 for a body larger than any valid report."
+        ),
+        request={"multipart/form-data": ReportInputSerializer, "application/json": ReportInputSerializer},
+        responses={
+            201: CaseDetailSerializer,
+            200: OpenApiResponse(CaseDetailSerializer, description="A retry: the case this client_id made."),
+            400: ERRORS[400],
+            403: ERRORS[403],
+            409: OpenApiResponse(ErrorSerializer, description="client_id used by someone else's report."),
+            413: OpenApiResponse(ErrorSerializer, description="Request too large."),
+        },
+        tags=["cases"],
+    )
+    def post(self, request):
+        person = person_for(request.user)
+        if person is None or person.role not in REPORTER_ROLES:
+            raise parse.ApiError(403, _("Only grid workers and zone cadres report cases."), "not_a_reporter")
+        data, files = read_body(request)
+        # Phones retry on a weak connection: they must name the report so a retry finds it.
+        token_client = isinstance(request.successful_authenticator, TokenAuthentication)
+        client_id = parse.client_id(data, required=token_client)
+        if client_id is not None:
+            existing = Case.objects.filter(client_id=client_id).first()
+            if existing is not None:
+                return self.retried(existing, request, person)
+        code = parse.text(data, "category", 12, required=True)
+        category = category_by_code(code)
+        if category is None:
+            raise parse.BadParameter("category", _("Unknown category: %(code)s.") % {"code": code})
+        lon, lat = parse.coordinate(data, "lon"), parse.coordinate(data, "lat")
+        description = parse.text(data, "description", parse.MAX_DESCRIPTION)
+        address = parse.text(data, "address", parse.MAX_ADDRESS)
+        photos = parse.uploaded_photos(files)
+        try:
+            case, created = report_case(
+                by=person, category=category, lon=lon, lat=lat, description=description, client_id=client_id,
+                address=address, photos=photos,
+            )
+        except WorkflowError as exc:
+            raise parse.workflow_error(exc) from None
+        if not created:  # the same client_id raced us here
+            return self.retried(case, request, person)
+        return Response(detail_of(case, request, person), status=status.HTTP_201_CREATED)
+
+    def retried(self, case, request, person):
+        if case.reporter_id != person.pk:
+            raise parse.ApiError(409, _("This client_id belongs to another report."), "client_id_taken", "client_id")
+        return Response(detail_of(case, request, person), status=status.HTTP_200_OK)
+
+
+class CaseDetailView(APIView):
+    @extend_schema(
+        summary="A case in full: timeline, parts, your actions, suggested department, possible duplicates",
+        responses={200: CaseDetailSerializer, 404: ERRORS[404]},
+        tags=["cases"],
+    )
+    def get(self, request, number):
+        case = get_case_for(request.user, number)
+        return Response(detail_of(case, request, person_for(request.user)))
+
+
+class CaseActionView(APIView):
+    @extend_schema(
+        summary="Take an action on a case",
+        description=(
+            "Actions: " + ", ".join(ACTIONS) + ". 409 when the case's status does not allow it or the version "
+            "you sent is stale (someone else acted first); 403 when it is not yours to take (e.g. verifying a "
+            "case your department handled); 400 for bad input (a deadline in the past, an unknown department, "
+            "a missing reason); 404 for a case outside your area. Returns the case in full."
+        ),
+        parameters=[OpenApiParameter("action", OpenApiTypes.STR, OpenApiParameter.PATH, enum=ACTIONS)],
+        request={"multipart/form-data": ActionInputSerializer, "application/json": ActionInputSerializer},
+        responses={
+            200: CaseDetailSerializer,
+            **ERRORS,
+            409: OpenApiResponse(ErrorSerializer, description="Not allowed in this status, or changed meanwhile."),
+        },
+        tags=["cases"],
+    )
+    def post(self, request, number, action):
+        person = person_for(request.user)
+        case = get_case_for(request.user, number)
+        data, files = read_body(request)
+        note, version, photos, params = parse.action_input(
+            action, data, files, target_cases=cases_for_user(request.user), now=timezone.now()
+        )
+        saved = []
+        try:
+            with transaction.atomic():
+                event = transition(case, action, by=person, note=note, expected_version=version, **params)
+                for upload, content_type, size in photos:
+                    saved.append(
+                        Attachment.objects.create(
+                            case=case, event=event, file=upload, content_type=content_type, size=size,
+                            uploaded_by=person,
+                        )
+                    )
+        except WorkflowError as exc:
+            raise parse.workflow_error(exc) from None
+        except Exception:
+            # The rows rolled back; the files they named must go too.
+            for attachment in saved:
+                attachment.file.delete(save=False)
+            raise
+        return Response(detail_of(case, request, person))

@@ -1,0 +1,281 @@
+"""What the cases API sends: categories, departments, cases in a list, a case in full, the inbox.
+
+Serializers only read; every write goes through `intake.report_case` or
+`workflow.transition`. The list serializer reads nothing that is not
+select_related, so a page costs the same queries whatever its length.
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.cases.models import Case, Category, Notification, Status
+from apps.people.models import Department
+
+# Labels of the timeline (English msgids, Chinese in locale/).
+ACTION_LABELS = {
+    "report": _("reported"),
+    "register": _("registered"),
+    "reject": _("rejected"),
+    "merge": _("merged"),
+    "dispatch": _("dispatched"),
+    "close_error": _("closed in error"),
+    "accept": _("accepted"),
+    "return": _("return requested"),
+    "approve_return": _("return approved"),
+    "refuse_return": _("return refused"),
+    "request_extension": _("extension requested"),
+    "grant_extension": _("extension granted"),
+    "refuse_extension": _("extension refused"),
+    "request_pending": _("pending requested"),
+    "grant_pending": _("pending granted"),
+    "refuse_pending": _("pending refused"),
+    "resume": _("handling resumed"),
+    "close_special": _("closed as special"),
+    "report_part": _("part reported"),
+    "report_handled": _("handling reported"),
+    "verify_pass": _("verified: passed"),
+    "verify_fail": _("verified: failed, rework"),
+}
+STATUS_LABELS = dict(Status.choices)
+
+
+class CodeNameSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+def code_name(obj):
+    return {"code": obj.code, "name": obj.name} if obj is not None else None
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    subdistrict = serializers.CharField(source="subdistrict.code", default=None, allow_null=True)
+
+    class Meta:
+        model = Department
+        fields = ["code", "name", "kind", "subdistrict"]
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    default_department = CodeNameSerializer(allow_null=True)
+
+    class Meta:
+        model = Category
+        fields = ["code", "name", "kind", "group", "default_department", "handle_hours", "verify_hours"]
+
+
+def photo_url(attachment, number):
+    return reverse("api-case-photo", args=[number, attachment.pk])
+
+
+class PhotoSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    url = serializers.SerializerMethodField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+
+    def get_url(self, attachment) -> str:
+        return photo_url(attachment, self.context["number"])
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    """One row of a list or a map: the case without its timeline."""
+
+    status_display = serializers.CharField(source="get_status_display")
+    category = serializers.SerializerMethodField()
+    lon = serializers.SerializerMethodField()
+    lat = serializers.SerializerMethodField()
+    grid = CodeNameSerializer()
+    community = CodeNameSerializer()
+    subdistrict = CodeNameSerializer()
+    department = CodeNameSerializer(allow_null=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "number", "status", "status_display", "source", "category", "description", "address", "lon", "lat",
+            "grid", "community", "subdistrict", "department", "unroutable", "reported_at", "dispatched_at",
+            "handle_deadline", "handled_at", "verify_deadline", "closed_at", "closure", "warning",
+            "rework_count", "extension_count", "version",
+        ]
+
+    @extend_schema_field(
+        serializers.DictField(help_text="code, name, group of the category", child=serializers.CharField())
+    )
+    def get_category(self, case):
+        return {"code": case.category.code, "name": case.category.name, "group": case.category.group}
+
+    def get_lon(self, case) -> float:
+        return round(case.point.x, 7)
+
+    def get_lat(self, case) -> float:
+        return round(case.point.y, 7)
+
+
+LIST_RELATED = ["category", "grid", "community", "subdistrict", "department"]
+
+
+class PartSerializer(serializers.Serializer):
+    department = CodeNameSerializer()
+    lead = serializers.BooleanField()
+    reported_at = serializers.DateTimeField(allow_null=True)
+    result = serializers.CharField()
+
+
+class ActorSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    role = serializers.CharField()
+    role_display = serializers.CharField(source="get_role_display")
+
+
+class EventSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    action = serializers.CharField()
+    action_display = serializers.SerializerMethodField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    to_status_display = serializers.SerializerMethodField()
+    actor = ActorSerializer(allow_null=True)
+    department = CodeNameSerializer(allow_null=True)
+    note = serializers.CharField()
+    data = serializers.JSONField()
+    at = serializers.DateTimeField()
+    photos = serializers.SerializerMethodField()
+
+    def get_action_display(self, event) -> str:
+        return str(ACTION_LABELS.get(event.action, event.action))
+
+    def get_to_status_display(self, event) -> str:
+        return str(STATUS_LABELS.get(event.to_status, event.to_status))
+
+    @extend_schema_field(PhotoSerializer(many=True))
+    def get_photos(self, event):
+        return PhotoSerializer(event.attachments.all(), many=True, context=self.context).data
+
+
+class SuggestionSerializer(serializers.Serializer):
+    department = CodeNameSerializer(allow_null=True)
+    reason = serializers.CharField()
+    level = serializers.CharField(help_text="grid, community, subdistrict, district, category or none")
+
+
+class DuplicateSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    status = serializers.CharField()
+    description = serializers.CharField()
+    reported_at = serializers.DateTimeField()
+    distance_m = serializers.FloatField(help_text="metres from this case")
+
+
+class CaseDetailSerializer(CaseSerializer):
+    """A case in full, for the person asking: timeline, parts, what they may do, hints for the dispatcher.
+
+    The view computes `allowed_actions`, `suggestion` and `duplicates` and
+    passes them in the context; they depend on who asks.
+    """
+
+    reporter = serializers.SerializerMethodField()
+    reporter_contact = serializers.SerializerMethodField()
+    merged_into = serializers.CharField(source="merged_into.number", default=None, allow_null=True)
+    parts = PartSerializer(many=True)
+    events = EventSerializer(many=True)
+    allowed_actions = serializers.SerializerMethodField()
+    suggestion = serializers.SerializerMethodField()
+    duplicates = serializers.SerializerMethodField()
+
+    class Meta(CaseSerializer.Meta):
+        fields = CaseSerializer.Meta.fields + [
+            "reporter", "reporter_contact", "merged_into", "parts", "events", "allowed_actions", "suggestion",
+            "duplicates",
+        ]
+
+    @extend_schema_field(ActorSerializer(allow_null=True))
+    def get_reporter(self, case):
+        return ActorSerializer(case.reporter).data if case.reporter_id else None
+
+    def get_reporter_contact(self, case) -> str:
+        # Callers' phone numbers and e-mails (Open311) are for the dispatchers who call back.
+        return case.reporter_contact if self.context.get("sees_contact") else ""
+
+    def get_allowed_actions(self, case) -> list[str]:
+        return self.context.get("allowed_actions", [])
+
+    @extend_schema_field(SuggestionSerializer)
+    def get_suggestion(self, case):
+        suggestion = self.context.get("suggestion")
+        if suggestion is None:
+            return None
+        return {
+            "department": code_name(suggestion.department),
+            "reason": suggestion.reason,
+            "level": suggestion.level,
+        }
+
+    @extend_schema_field(DuplicateSerializer(many=True))
+    def get_duplicates(self, case):
+        return DuplicateSerializer(self.context.get("duplicates", []), many=True).data
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    case = serializers.CharField(source="case.number", default=None, allow_null=True)
+    read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "text", "case", "created_at", "delivered_at", "read_at", "read"]
+
+    def get_read(self, notification) -> bool:
+        return notification.read_at is not None
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every 4xx of the cases API: a message in the user's language, and the input at fault if any."""
+
+    detail = serializers.CharField()
+    field = serializers.CharField(required=False)
+    code = serializers.CharField(required=False)
+
+
+# --- inputs, for the OpenAPI schema (the views parse with apps.cases.api_support) ---
+
+
+class ReportInputSerializer(serializers.Serializer):
+    client_id = serializers.UUIDField(
+        required=False,
+        help_text="Made once per report on the phone; a retry with the same id returns the same case (200). "
+        "Required with token authentication.",
+    )
+    category = serializers.CharField(help_text="Category code, e.g. E0101")
+    lon = serializers.FloatField(help_text="Longitude, EPSG:4326")
+    lat = serializers.FloatField(help_text="Latitude, EPSG:4326")
+    description = serializers.CharField(max_length=2000)
+    address = serializers.CharField(required=False, max_length=200)
+    photos = serializers.ListField(
+        child=serializers.ImageField(), required=False, max_length=6,
+        help_text="Multipart only: up to 6 JPEG/PNG/WebP photos of at most 5 MB each",
+    )
+
+
+class ActionInputSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, help_text="Reason; required to reject, return, refuse, fail ...")
+    version = serializers.IntegerField(
+        required=False, help_text="The case version the user saw; 409 if someone changed the case since"
+    )
+    department = serializers.CharField(required=False, help_text="dispatch: lead department code")
+    co_departments = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="dispatch: co-handling department codes (联动联勤)"
+    )
+    deadline = serializers.DateTimeField(
+        required=False, help_text="dispatch, grant_extension: ISO 8601, in the future"
+    )
+    hours = serializers.IntegerField(
+        required=False, help_text="request_extension, grant_extension: working hours"
+    )
+    target = serializers.CharField(required=False, help_text="merge: number of the case to merge into")
+    result = serializers.CharField(required=False, help_text="report_part, report_handled: what was done")
+    photos = serializers.ListField(
+        child=serializers.ImageField(), required=False,
+        help_text="Multipart only, with report_part, report_handled, verify_pass, verify_fail",
+    )

@@ -1,0 +1,431 @@
+#!/usr/bin/env python
+"""Case benchmarks, each beside a baseline measured in the same run.
+
+    DATABASE_URL=postgis://... .venv/bin/python bench/bench_cases.py [--only desk,grid,ingest]
+        [--cases 20000] [--clients 50] [--requests 3000] [--seconds 20] [--synthetic 1000000]
+
+Prepares the database first: migrate, load the sample if it is empty,
+seed_cases, and simulate_cases when fewer than --cases simulated cases exist
+(the simulation time is printed too). Then:
+
+1. desk: the dispatch desk's list and map data (`GET /api/cases/?queue=open`,
+   200 per page, up to 1,000 rows as the page draws them) as the command centre,
+   in process through Django's test client; beside it one SQL query fetching the
+   same rows. Target: under 150 ms, constant queries per page.
+2. grid: cases per grid over 30 days from the stored grid id, beside the same
+   count as a spatial join (ST_Contains) on the simulated year, and on PostGIS
+   on --synthetic rows in a scratch table (the issue: 4.3 s vs 0.18 s for 1M).
+3. ingest (PostGIS): `POST /api/cases/` with a token under gunicorn, 50 clients,
+   beside a plain Django view on the same server: throughput ratio (target
+   >= 40%) and p99 (target < 100 ms), saturated and at a paced phone-like load.
+
+No assertions: figures and verdicts are printed. Each part is bounded (< 2 min).
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "gis_data" / "district.gpkg"
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
+
+DESK_TARGET_MS = 150
+INGEST_RATIO_TARGET = 0.40
+INGEST_P99_TARGET_MS = 100
+BENCH_WORKER = "bench-worker"
+BENCH_CENTRE = "bench-centre"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", default="desk,grid,ingest")
+    parser.add_argument("--cases", type=int, default=20000, help="simulated cases wanted (default 20000)")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=3000, help="per saturated run")
+    parser.add_argument("--seconds", type=float, default=20.0, help="time limit per load run")
+    parser.add_argument("--synthetic", type=int, default=1_000_000, help="scratch rows for the 1M grid count (PostGIS)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    args = parser.parse_args()
+    parts = set(args.only.split(","))
+    prepare(args.cases)
+    from django.db import connection
+
+    print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})", flush=True)
+    if "desk" in parts:
+        bench_desk()
+    if "grid" in parts:
+        bench_grid(args.synthetic)
+    if "ingest" in parts:
+        bench_ingest(args)
+
+
+# --- preparing the database -------------------------------------------------------------
+
+
+def prepare(wanted):
+    import django
+
+    ensure_postgis_database()
+    django.setup()
+    from django.core.management import call_command
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test Client's "testserver" host
+    call_command("migrate", verbosity=0)
+    from apps.areas.models import Grid
+    from apps.cases.models import Case
+
+    if not Grid.objects.exists():
+        print(f"loading {SAMPLE.relative_to(ROOT)} ...", flush=True)
+        call_command("load_district", str(SAMPLE), verbosity=0)
+    call_command("seed_cases", verbosity=0)
+    simulated = Case.objects.filter(source=Case.Source.SIMULATION).count()
+    if simulated < wanted:
+        print(f"simulating {wanted} cases ({simulated} present) ...", flush=True)
+        started = time.perf_counter()
+        call_command("simulate_cases", "--cases", str(wanted), "--clear", verbosity=1)
+        elapsed = time.perf_counter() - started
+        print(f"simulate_cases --cases {wanted}: {elapsed:.0f} s ({wanted / elapsed:.0f} cases/s)", flush=True)
+    else:
+        print(f"{simulated} simulated cases present", flush=True)
+
+
+def ensure_postgis_database():
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgis://", "postgres://", "postgresql://")):
+        return
+    import dj_database_url
+    import psycopg
+
+    cfg = dj_database_url.parse(url)
+    params = dict(host=cfg["HOST"] or None, port=cfg["PORT"] or None, user=cfg["USER"], password=cfg["PASSWORD"])
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone():
+            conn.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
+    with psycopg.connect(dbname=cfg["NAME"], autocommit=True, **params) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+
+
+def bench_person(username, code, role, **fields):
+    """A user with a person of `role` (made once, reused by later runs)."""
+    from django.contrib.auth import get_user_model
+
+    from apps.people.models import Person
+
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    defaults = {"user": user, "name": code, "role": role, **fields}
+    person, _ = Person.objects.update_or_create(code=code, defaults=defaults)
+    return user, person
+
+
+def timed(fn, runs, warm=True):
+    """Median and min milliseconds of `runs` calls, after one warm-up call unless `warm` is False."""
+    if warm:
+        fn()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), min(times)
+
+
+def verdict(ok):
+    return "met" if ok else "MISSED"
+
+
+# --- 1. the dispatch desk -----------------------------------------------------------------
+
+
+def bench_desk():
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.cases.models import OPEN_STATUSES, Case
+    from apps.people.models import Role
+
+    user, _person = bench_person(BENCH_CENTRE, "BENCHCENTRE", Role.DISPATCHER, subdistrict=None)
+    client = Client()
+    client.force_login(user)
+    open_cases = Case.objects.filter(status__in=OPEN_STATUSES).count()
+    print(f"\n[desk] open cases in the district: {open_cases} (the command centre sees them all)")
+
+    def load(page_size=200, limit=1000):
+        """What the desk page does: follow `next` until `limit` rows, as case-desk.js's fetchAll."""
+        url, rows, queries = f"/api/cases/?queue=open&page_size={page_size}", 0, []
+        while url and rows < limit:
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(url)
+            assert response.status_code == 200, response.content[:300]
+            data = response.json()
+            rows += len(data["results"])
+            queries.append(len(captured))
+            url = data["next"].replace("http://testserver", "") if data["next"] else None
+        return rows, queries
+
+    rows, queries = load()
+    _rows, queries_small = load(page_size=50, limit=150)
+
+    def desk():
+        url = "/api/cases/?queue=open&page_size=200"
+        got = 0
+        while url and got < 1000:
+            data = client.get(url).json()
+            got += len(data["results"])
+            url = data["next"].replace("http://testserver", "") if data["next"] else None
+
+    def first_page():
+        client.get("/api/cases/?queue=open&page_size=200")
+
+    fields = ["number", "status", "source", "category__code", "category__name", "category__group", "description",
+              "address", "point", "grid__code", "grid__name", "community__code", "community__name",
+              "subdistrict__code", "subdistrict__name", "department__code", "department__name", "unroutable",
+              "reported_at", "dispatched_at", "handle_deadline", "handled_at", "verify_deadline", "closed_at",
+              "closure", "warning", "rework_count", "extension_count", "version"]
+
+    def baseline():
+        list(Case.objects.filter(status__in=OPEN_STATUSES).order_by("-reported_at", "-id").values_list(*fields)[:1000])
+
+    full, full_min = timed(desk, 7)
+    page, _ = timed(first_page, 7)
+    base, _ = timed(baseline, 7)
+    pages = len(queries)
+    print(f"[desk] {rows} rows in {pages} pages of 200: {full:.0f} ms median (min {full_min:.0f}), "
+          f"first page {page:.0f} ms")
+    print(f"[desk] queries per page: {queries} at 200 rows, {queries_small} at 50 rows "
+          f"({'constant' if len(set(queries + queries_small)) == 1 else 'NOT constant'})")
+    print(f"[desk] baseline: one SQL query for the same {rows} rows and fields: {base:.0f} ms; "
+          f"ratio desk / baseline {full / base:.1f}x")
+    print(f"[desk] target: the desk's list and map data under {DESK_TARGET_MS} ms: "
+          f"{verdict(full < DESK_TARGET_MS)} (all {rows} rows); first page {verdict(page < DESK_TARGET_MS)}")
+
+
+# --- 2. stored grid vs spatial join ---------------------------------------------------
+
+
+def bench_grid(synthetic):
+    import datetime as dt
+
+    from django.db import connection
+    from django.db.models import Count
+
+    from apps.cases.models import Case
+
+    postgis = connection.vendor == "postgresql"
+    last = Case.objects.order_by("-reported_at").values_list("reported_at", flat=True).first()
+    if last is None:
+        print("\n[grid] no cases: skipped")
+        return
+    since = last - dt.timedelta(days=30)
+    total = Case.objects.count()
+    print(f"\n[grid] cases per grid, {total} cases in the database; window: the 30 days before {last:%Y-%m-%d}")
+
+    def stored(start):
+        def run():
+            return dict(Case.objects.filter(reported_at__gte=start).order_by().values_list("grid_id")
+                        .annotate(n=Count("id")).values_list("grid_id", "n"))
+        return run
+
+    def joined(start):
+        value = connection.ops.adapt_datetimefield_value(start)
+        if postgis:
+            sql = ("SELECT g.id, count(*) FROM areas_grid g JOIN cases_case c ON ST_Contains(g.geom, c.point)"
+                   " WHERE c.reported_at >= %s GROUP BY g.id")
+        else:
+            # SpatiaLite's functions do not use the R-tree by themselves: join through it.
+            sql = ("SELECT g.id, count(*) FROM areas_grid g JOIN idx_cases_case_point r"
+                   " ON r.xmin <= MbrMaxX(g.geom) AND r.xmax >= MbrMinX(g.geom)"
+                   " AND r.ymin <= MbrMaxY(g.geom) AND r.ymax >= MbrMinY(g.geom)"
+                   " JOIN cases_case c ON c.id = r.pkid"
+                   " WHERE ST_Contains(g.geom, c.point) = 1 AND c.reported_at >= %s GROUP BY g.id")
+
+        def run():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [value])
+                return dict(cursor.fetchall())
+        return run
+
+    year_start = last - dt.timedelta(days=400)
+    for label, start in (("30 days", since), ("whole year", year_start)):
+        same = stored(start)() == joined(start)()
+        s_ms, _ = timed(stored(start), 5)
+        j_ms, _ = timed(joined(start), 3)
+        print(f"[grid] {label:10s}: stored grid id {s_ms:8.1f} ms | spatial join {j_ms:8.1f} ms | "
+              f"join / stored {j_ms / s_ms:5.1f}x | same counts: {same}")
+    if postgis and synthetic:
+        bench_grid_synthetic(synthetic)
+    elif synthetic:
+        print("[grid] synthetic rows: PostGIS only (skipped on SpatiaLite)")
+
+
+def bench_grid_synthetic(rows):
+    """--synthetic rows copied from the simulated cases' points, spread over a year, in a scratch table."""
+    from django.db import connection
+
+    table = "bench_scratch_cases"
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM cases_case")
+        cases = cursor.fetchone()[0]
+        copies = -(-rows // cases)
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        # Deterministic times: a case's copies spread over 2026 by a fixed stride.
+        cursor.execute(
+            f"CREATE UNLOGGED TABLE {table} AS SELECT row_number() OVER () AS id, c.grid_id,"
+            " timestamptz '2026-01-01 00:00+08' + ((c.id * 7919 + k * 104729) %% 31536000) * interval '1 second'"
+            " AS reported_at, c.point FROM cases_case c CROSS JOIN generate_series(1, %s) k LIMIT %s",
+            [copies, rows],
+        )
+        cursor.execute(f"CREATE INDEX ON {table} USING gist (point)")
+        cursor.execute(f"CREATE INDEX ON {table} (reported_at)")
+        cursor.execute(f"CREATE INDEX ON {table} (grid_id, reported_at)")
+        cursor.execute(f"ANALYZE {table}")
+    print(f"[grid] scratch table: {rows} rows made in {time.perf_counter() - started:.0f} s")
+    since = "timestamptz '2026-12-01 00:00+08'"
+
+    def query(sql):
+        def run():
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                return dict(cursor.fetchall())
+        return run
+
+    stored_30 = query(f"SELECT grid_id, count(*) FROM {table} WHERE reported_at >= {since} GROUP BY grid_id")
+    stored_all = query(f"SELECT grid_id, count(*) FROM {table} GROUP BY grid_id")
+    joined_30 = query(f"SELECT g.id, count(*) FROM areas_grid g JOIN {table} s ON ST_Contains(g.geom, s.point)"
+                      f" WHERE s.reported_at >= {since} GROUP BY g.id")
+    joined_all = query(f"SELECT g.id, count(*) FROM areas_grid g JOIN {table} s ON ST_Contains(g.geom, s.point)"
+                       " GROUP BY g.id")
+    try:
+        results = {}
+        for label, run, runs in (("stored, 30 days", stored_30, 5), ("stored, all rows", stored_all, 3),
+                                 ("join, 30 days", joined_30, 3), ("join, all rows", joined_all, 1)):
+            # The slowest runs once, unwarmed: the 30-day join before it has read the same pages.
+            results[label] = timed(run, runs, warm=runs > 1)[0]
+        same = stored_30() == joined_30()
+        for label, ms in results.items():
+            print(f"[grid] {rows} rows, {label:16s}: {ms:8.0f} ms")
+        print(f"[grid] same rows: join / stored {results['join, 30 days'] / results['stored, 30 days']:.1f}x (30 days),"
+              f" {results['join, all rows'] / results['stored, all rows']:.1f}x (all rows); same counts: {same}")
+        join_all, stored_30 = results["join, all rows"], results["stored, 30 days"]
+        print(f"[grid] the issue's pair (spatial join over all rows vs stored id over 30 days; measured there "
+              f"4.3 s vs 0.18 s = 24x): {join_all / 1000:.2f} s vs {stored_30 / 1000:.3f} s "
+              f"= {join_all / stored_30:.0f}x")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+# --- 3. report ingest under gunicorn -----------------------------------------------------
+
+
+def bench_ingest(args):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        print("\n[ingest] PostGIS only: SQLite takes one writer at a time, so 50 writing clients queue on "
+              "its lock (skipped)")
+        return
+    import random
+
+    from rest_framework.authtoken.models import Token
+
+    from apps.areas.models import Grid
+    from apps.cases.models import Case, Category
+    from apps.people.models import Role
+    from load_client import Gunicorn, drive
+
+    user, person = bench_person(BENCH_WORKER, "BENCHGW", Role.GRID_WORKER)
+    person.grids.set(Grid.objects.all())
+    token, _ = Token.objects.get_or_create(user=user)
+    codes = list(Category.objects.filter(active=True).order_by("code").values_list("code", flat=True))
+    rng = random.Random(410105)
+    points = [(p.x, p.y) for p in Case.objects.filter(source=Case.Source.SIMULATION)
+              .order_by("pk").values_list("point", flat=True)[:20000]]
+    rng.shuffle(points)
+
+    def body(i):
+        lon, lat = points[i % len(points)]
+        return json.dumps({"client_id": str(uuid.uuid4()), "category": codes[i % len(codes)], "lon": lon,
+                           "lat": lat, "description": "基准测试：巡查发现暴露垃圾"}).encode()
+
+    headers = {"Content-Type": "application/json"}
+    auth = {**headers, "Authorization": f"Token {token.key}"}
+
+    def plain(i):
+        return "POST", "/bench/plain/", body(i), headers
+
+    def report(i):
+        return "POST", "/api/cases/", body(i), auth
+
+    broker = own_broker()
+    env = {"DJANGO_SETTINGS_MODULE": "bench.bench_settings", "DATABASE_URL": os.environ["DATABASE_URL"],
+           "CELERY_BROKER_URL": broker, "LOG_LEVEL": "ERROR", "DB_CONN_MAX_AGE": "60"}
+    print(f"\n[ingest] gunicorn: {args.workers} workers x {args.threads} threads (gthread); "
+          f"{args.clients} clients with keep-alive; broker {broker}")
+    connection.close()
+    try:
+        with Gunicorn(env=env, workers=args.workers, threads=args.threads) as server:
+            drive(server.port, plain, clients=args.clients, max_requests=300, max_seconds=10)
+            drive(server.port, report, clients=args.clients, max_requests=300, max_seconds=10)
+            base = drive(server.port, plain, clients=args.clients, max_requests=args.requests,
+                         max_seconds=args.seconds)
+            api = drive(server.port, report, clients=args.clients, max_requests=args.requests,
+                        max_seconds=args.seconds)
+            # Phones: each of the clients reports about once a second.
+            paced_base = drive(server.port, plain, clients=args.clients, max_requests=args.requests,
+                               max_seconds=min(15, args.seconds), think=1.0, seed=1)
+            paced = drive(server.port, report, clients=args.clients, max_requests=args.requests,
+                          max_seconds=min(15, args.seconds), think=1.0, seed=2)
+    finally:
+        made = Case.objects.filter(reporter=person).count()
+        Case.objects.filter(reporter=person).delete()
+        clear_broker(broker)
+    print(f"[ingest] (the {made} cases the benchmark reported were deleted afterwards)")
+    for label, run, expected in (("plain view, saturated", base, 201), ("POST /api/cases/, saturated", api, 201),
+                                 ("plain view, paced 1/s/client", paced_base, 201),
+                                 ("POST /api/cases/, paced 1/s/client", paced, 201)):
+        errors = sum(n for status, n in run.statuses.items() if status != expected)
+        print(f"[ingest] {label:36s}: {run.throughput(expected):7.1f} req/s, p50 {run.p50_ms:6.1f} ms, "
+              f"p99 {run.p99_ms:6.1f} ms, {run.ok(expected)} ok, {errors} errors"
+              + (f" (first: {run.first_error})" if errors else ""))
+    ratio = api.throughput(201) / base.throughput(201) if base.throughput(201) else 0
+    print(f"[ingest] ratio API / plain view (saturated throughput): {ratio:.0%} "
+          f"(target >= {INGEST_RATIO_TARGET:.0%}: {verdict(ratio >= INGEST_RATIO_TARGET)})")
+    print(f"[ingest] p99 under {INGEST_P99_TARGET_MS} ms: saturated {verdict(api.p99_ms < INGEST_P99_TARGET_MS)} "
+          f"({api.p99_ms:.0f} ms), paced {verdict(paced.p99_ms < INGEST_P99_TARGET_MS)} ({paced.p99_ms:.0f} ms)")
+
+
+def own_broker():
+    """A Redis database of the benchmark's own when Redis answers (cleared afterwards), else the filesystem."""
+    url = "redis://127.0.0.1:6379/9"
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_timeout=1).ping()
+        return url
+    except Exception:  # no Redis here: the embedded transport
+        return "filesystem://"
+
+
+def clear_broker(url):
+    """Drop the delivery messages nobody consumes (no Celery worker runs during the benchmark)."""
+    if not url.startswith("redis://"):
+        return
+    import redis
+
+    redis.Redis.from_url(url, socket_timeout=2).delete("celery")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,470 @@
+// A desk: queues as tabs, the cases of the current queue in a table and on a
+// map, and the selected case in a panel with the actions its reader may take.
+// The dispatch and handling pages are this desk with their own extras.
+import {
+  ApiError, STATUS_COLOURS, WARNING_COLOURS, addBaseTiles, addDistrictOutline, api, caseUrl, dateFormatter,
+  deadlineCell, esc, fetchAll, fill, photoPickerHtml, PhotoPicker, projection, readJson, statusChip,
+  statusGroup, timelineHtml, warningOf,
+} from "./case-ui.js";
+
+const QUEUE_LIMIT = 1000; // rows drawn per queue; the API pages by 200
+const REFRESH_MS = 60000; // counts and queue while the page is visible
+
+// Fields of each action's form; "!" marks a required reason. No fields: one click.
+export const FORMS = {
+  register: [], accept: [], approve_return: [], grant_pending: [], resume: [], verify_pass: [],
+  reject: ["note!"], close_error: ["note!"], close_special: ["note!"], return: ["note!"],
+  refuse_return: ["note!"], refuse_extension: ["note!"], refuse_pending: ["note!"], request_pending: ["note!"],
+  verify_fail: ["note!", "photos"],
+  merge: ["target", "note"],
+  dispatch: ["department", "co_departments", "deadline", "note"],
+  request_extension: ["hours", "note!"],
+  grant_extension: ["deadline", "hours", "note"],
+  report_part: ["result", "photos"],
+  report_handled: ["result", "photos"],
+};
+const DANGER = new Set(["reject", "return", "refuse_return", "refuse_extension", "refuse_pending", "verify_fail",
+  "close_error", "close_special"]);
+const PRIMARY = new Set(["register", "dispatch", "accept", "report_handled", "report_part", "verify_pass",
+  "approve_return", "grant_extension", "grant_pending"]);
+
+export class Desk {
+  constructor({ extras = () => "", onDetail = () => {} } = {}) {
+    this.root = document.getElementById("desk");
+    this.config = readJson("desk-config");
+    this.T = readJson("desk-strings");
+    this.API = readJson("case-api");
+    this.csrf = this.root.dataset.csrf;
+    this.fmt = dateFormatter(this.config.timeZone);
+    this.proj = projection(this.config);
+    this.extras = extras;
+    this.onDetail = onDetail;
+    this.rows = [];
+    this.markers = new Map();
+    this.selected = null;
+    this.detail = null;
+    this.tabs = [...this.root.querySelectorAll(".desk-tab")];
+    this.tab = this.tabs[0];
+    this.body = this.root.querySelector(".queue tbody");
+    this.message = this.root.querySelector(".queue-message");
+    this.panel = this.root.querySelector(".desk-detail");
+    this.filter = this.root.querySelector(".queue-filter");
+    this.toastBox = this.root.querySelector(".desk-toast");
+    this.departments = null;
+    this.categories = null;
+  }
+
+  start(map) {
+    this.map = map;
+    // The grid layout sizes the map after Leaflet measured it: measure again on every resize.
+    map.invalidateSize();
+    new ResizeObserver(() => map.invalidateSize()).observe(map.getContainer());
+    addBaseTiles(map, this.config);
+    this.cases = L.featureGroup().addTo(map);
+    if (this.config.bounds) {
+      const [[s, w], [n, e]] = this.config.bounds;
+      // Not animated: a zoom animation still running when the queue arrives
+      // would end by restoring its own target over the fit to the cases.
+      map.fitBounds(L.latLngBounds(this.proj.latLng(w, s), this.proj.latLng(e, n)), { padding: [4, 4], animate: false });
+    }
+    addDistrictOutline(map, this.API, this.proj, this.config.bounds);
+    for (const tab of this.tabs) tab.addEventListener("click", () => this.switchTab(tab));
+    this.filter.addEventListener("input", () => this.renderQueue());
+    this.root.querySelector(".queue-reload").addEventListener("click", () => this.refresh());
+    this.body.addEventListener("click", (event) => {
+      const row = event.target.closest("tr[data-number]");
+      if (row) this.select(row.dataset.number);
+    });
+    this.body.addEventListener("keydown", (event) => {
+      const row = event.target.closest("tr[data-number]");
+      if (row && (event.key === "Enter" || event.key === " ")) {
+        event.preventDefault();
+        this.select(row.dataset.number);
+      }
+    });
+    this.panel.addEventListener("click", (event) => this.onPanelClick(event));
+    this.panel.addEventListener("submit", (event) => this.onSubmit(event));
+    const wanted = decodeURIComponent(window.location.hash.slice(1));
+    this.refresh({ fit: true }).then(() => wanted && this.select(wanted));
+    setInterval(() => document.visibilityState === "visible" && this.refresh(), REFRESH_MS);
+  }
+
+  // --- queues -------------------------------------------------------------------------
+
+  switchTab(tab) {
+    this.tab = tab;
+    for (const t of this.tabs) t.setAttribute("aria-selected", String(t === tab));
+    this.loadQueue({ fit: true });
+  }
+
+  async refresh(options = {}) {
+    await Promise.all([this.loadQueue(options), this.loadCounts()]);
+  }
+
+  async loadCounts() {
+    await Promise.all(
+      this.tabs.map(async (tab) => {
+        try {
+          const data = await api(`${this.API.cases}?${tab.dataset.query}&page_size=1`);
+          const badge = tab.querySelector(".tab-count");
+          badge.textContent = data.count ? String(data.count) : "";
+          badge.dataset.count = String(data.count);
+        } catch {
+          // A count is a hint; the queue itself reports failures.
+        }
+      }),
+    );
+  }
+
+  async loadQueue({ fit = false } = {}) {
+    const tab = this.tab;
+    if (this.controller) this.controller.abort();
+    const controller = new AbortController();
+    this.controller = controller;
+    this.root.dataset.state = "loading";
+    if (!this.rows.length) this.showMessage(this.T.loading);
+    try {
+      const { rows, count } = await fetchAll(`${this.API.cases}?${tab.dataset.query}&page_size=200`, {
+        limit: QUEUE_LIMIT, signal: controller.signal,
+      });
+      if (controller.signal.aborted || tab !== this.tab) return;
+      this.rows = rows;
+      this.total = count;
+      this.renderQueue();
+      this.renderMarkers(fit);
+      this.root.dataset.state = "ready";
+    } catch (error) {
+      if (error.name === "AbortError") return;
+      this.rows = [];
+      this.renderQueue();
+      this.showMessage(this.T.loadFailed);
+      this.root.dataset.state = "error";
+    }
+  }
+
+  visibleRows() {
+    const words = this.filter.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    if (!words.length) return this.rows;
+    return this.rows.filter((c) => {
+      const text = [c.number, c.category.name, c.category.group, c.grid.name, c.grid.code, c.community.name,
+        c.subdistrict.name, c.description].join(" ").toLowerCase();
+      return words.every((w) => text.includes(w));
+    });
+  }
+
+  renderQueue() {
+    const rows = this.visibleRows();
+    const now = Date.now();
+    this.body.innerHTML = rows
+      .map(
+        (c) =>
+          `<tr data-number="${esc(c.number)}" tabindex="0" class="${c.number === this.selected ? "selected" : ""}">` +
+          `<td class="num">${esc(c.number)}</td>` +
+          `<td><span class="cat">${esc(c.category.name)}</span><small>${esc(c.category.group)}</small></td>` +
+          `<td><span>${esc(c.grid.name)}</span><small>${esc(c.community.name)}</small></td>` +
+          `<td>${esc(this.fmt.short(c.reported_at))}</td>` +
+          `<td>${statusChip(c.status, c.status_display)}${c.unroutable && !c.department ? `<span class="flag flag-unroutable" title="${esc(this.T.unroutable)}">!</span>` : ""}</td>` +
+          `<td>${deadlineCell(c, this.T, this.fmt, now)}</td></tr>`,
+      )
+      .join("");
+    const shown = this.total > this.rows.length ? fill(this.T.moreCases, { n: this.rows.length }) : "";
+    this.root.querySelector(".queue-total").textContent = `${fill(this.T.count, { n: this.total ?? 0 })} ${shown}`;
+    this.showMessage(rows.length ? "" : this.T.empty);
+  }
+
+  showMessage(text) {
+    this.message.textContent = text || "";
+    this.message.hidden = !text;
+  }
+
+  markerStyle(c, selected) {
+    const warning = warningOf(c);
+    const ring = WARNING_COLOURS[warning];
+    return {
+      radius: selected ? 10 : 7,
+      fillColor: STATUS_COLOURS[statusGroup(c.status)],
+      fillOpacity: 0.95,
+      color: selected ? "#111827" : ring || "#ffffff",
+      weight: selected ? 3 : ring ? 3.5 : 1.5,
+    };
+  }
+
+  renderMarkers(fit) {
+    this.cases.clearLayers();
+    this.markers.clear();
+    for (const c of this.rows) {
+      const marker = L.circleMarker(this.proj.latLng(c.lon, c.lat), this.markerStyle(c, c.number === this.selected));
+      marker.bindTooltip(`${esc(c.number)} · ${esc(c.category.name)}`, { direction: "top", offset: [0, -6] });
+      marker.on("click", () => this.select(c.number));
+      marker.on("add", () => marker.getElement()?.setAttribute("data-number", c.number));
+      marker.addTo(this.cases);
+      this.markers.set(c.number, { marker, c });
+    }
+    if (fit && this.rows.length) this.map.fitBounds(this.cases.getBounds(), { padding: [24, 24], maxZoom: 16, animate: false });
+  }
+
+  // --- one case ---------------------------------------------------------------------------
+
+  async select(number) {
+    if (!number) return;
+    const previous = this.markers.get(this.selected);
+    if (previous) previous.marker.setStyle(this.markerStyle(previous.c, false));
+    this.selected = number;
+    for (const row of this.body.querySelectorAll("tr.selected")) row.classList.remove("selected");
+    this.body.querySelector(`tr[data-number="${CSS.escape(number)}"]`)?.classList.add("selected");
+    const current = this.markers.get(number);
+    if (current) {
+      current.marker.setStyle(this.markerStyle(current.c, true)).bringToFront();
+      if (!this.map.getBounds().contains(current.marker.getLatLng())) this.map.panTo(current.marker.getLatLng());
+    }
+    history.replaceState(null, "", `#${encodeURIComponent(number)}`);
+    this.panel.dataset.state = "loading";
+    try {
+      const detail = await api(caseUrl(this.API.case, this.API.placeholder, number));
+      if (this.selected !== number) return;
+      this.showDetail(detail);
+    } catch (error) {
+      if (this.selected !== number) return;
+      this.panel.innerHTML = `<p class="detail-error" role="alert">${esc(error.message || this.T.failed)}</p>`;
+      this.panel.dataset.state = "error";
+    }
+  }
+
+  showDetail(c) {
+    this.detail = c;
+    const T = this.T;
+    const lead = (c.parts || []).find((p) => p.lead);
+    const parts = (c.parts || [])
+      .map(
+        (p) =>
+          `<li>${esc(p.department.name)} <small>${esc(p.lead ? T.lead : T.coHandling)}</small> ` +
+          `<span class="part-state ${p.reported_at ? "in" : ""}">${esc(p.reported_at ? T.partReported : T.partWaiting)}</span></li>`,
+      )
+      .join("");
+    const facts = [
+      [T.place, `${esc(c.grid.name)} <small>${esc(c.grid.code)}</small><br>${esc(c.community.name)} · ${esc(c.subdistrict.name)}`, true],
+      [T.reportedAt, `${this.fmt.long(c.reported_at)}${c.reporter ? ` · ${c.reporter.name}` : ""}`],
+      [T.address, c.address],
+      [T.department, lead ? "" : c.department?.name || ""],
+      [T.deadline, c.handle_deadline ? deadlineCell(c, T, this.fmt) : "", true],
+    ].filter(([, v]) => v);
+    const photos = (c.events[0]?.photos || [])
+      .map((p) => `<a href="${esc(p.url)}" target="_blank" rel="noopener"><img src="${esc(p.url)}" alt="" loading="lazy"></a>`)
+      .join("");
+    const counts = [c.rework_count ? fill(T.rework, { n: c.rework_count }) : "", c.extension_count ? fill(T.extension, { n: c.extension_count }) : ""]
+      .filter(Boolean)
+      .map((t) => `<span class="chip chip-note">${esc(t)}</span>`)
+      .join("");
+    this.panel.innerHTML =
+      `<header class="detail-head">` +
+      `<div><h2 class="detail-number">${esc(c.number)}</h2><p class="detail-cat">${esc(c.category.group)} / ${esc(c.category.name)}</p></div>` +
+      `<div class="detail-chips">${statusChip(c.status, c.status_display)}${counts}</div>` +
+      `<a class="detail-link" href="${esc(caseUrl(this.API.page, this.API.placeholder, c.number))}">${esc(T.openCase)} →</a>` +
+      `</header>` +
+      `<p class="detail-desc">${esc(c.description)}</p>` +
+      (photos ? `<div class="thumbs detail-photos">${photos}</div>` : "") +
+      `<table class="facts">${facts.map(([k, v, html]) => `<tr><th>${esc(k)}</th><td>${html ? v : esc(v)}</td></tr>`).join("")}</table>` +
+      (parts ? `<h3>${esc(T.parts)}</h3><ul class="parts">${parts}</ul>` : "") +
+      this.extras(c, this) +
+      this.actionsHtml(c) +
+      `<h3>${esc(T.timeline)}</h3>${timelineHtml(c.events, T, this.fmt)}`;
+    this.panel.dataset.state = "ready";
+    this.panel.dataset.number = c.number;
+    this.panel.dataset.status = c.status;
+    this.panel.scrollTop = 0;
+    this.onDetail(c, this);
+  }
+
+  actionsHtml(c) {
+    // A part report only means something beside co-handlers; alone, the lead reports the result.
+    const joint = (c.parts || []).length > 1;
+    const actions = (c.allowed_actions || []).filter((a) => a !== "report_part" || joint);
+    if (!actions.length) return `<p class="muted detail-none">${esc(this.T.nothingToDo)}</p>`;
+    const buttons = actions
+      .map((a) => {
+        const kind = DANGER.has(a) ? "btn-danger" : PRIMARY.has(a) ? "btn-primary" : "btn-quiet";
+        return `<button type="button" class="btn ${kind} action-btn" data-action="${esc(a)}">${esc(this.T.actions[a] || a)}</button>`;
+      })
+      .join("");
+    return `<section class="actions"><div class="action-row">${buttons}</div><div class="action-form-slot"></div></section>`;
+  }
+
+  async onPanelClick(event) {
+    const merge = event.target.closest("[data-merge]");
+    if (merge) {
+      await this.openForm("merge", { target: merge.dataset.merge });
+      return;
+    }
+    const button = event.target.closest("[data-action]");
+    if (button && button.classList.contains("action-btn")) {
+      const action = button.dataset.action;
+      for (const b of this.panel.querySelectorAll(".action-btn")) b.classList.toggle("active", b === button);
+      if (!FORMS[action]?.length) {
+        await this.act(action, new FormData(), button);
+      } else {
+        await this.openForm(action);
+      }
+      return;
+    }
+    if (event.target.closest(".form-cancel")) {
+      this.panel.querySelector(".action-form-slot").innerHTML = "";
+      for (const b of this.panel.querySelectorAll(".action-btn")) b.classList.remove("active");
+    }
+  }
+
+  async referenceData() {
+    if (!this.departments) {
+      const [departments, categories] = await Promise.all([api(this.API.departments), api(this.API.categories)]);
+      this.departments = departments.results || departments;
+      this.categories = new Map((categories.results || categories).map((c) => [c.code, c]));
+    }
+  }
+
+  async openForm(action, preset = {}) {
+    const fields = FORMS[action];
+    if (fields.some((f) => f.startsWith("department") || f === "co_departments" || f === "deadline")) {
+      await this.referenceData();
+    }
+    const c = this.detail;
+    const T = this.T;
+    const html = fields.map((field) => this.fieldHtml(field, c, preset)).join("");
+    const slot = this.panel.querySelector(".action-form-slot");
+    slot.innerHTML =
+      `<form class="action-form" data-action="${esc(action)}" novalidate>` +
+      `<h4>${esc(T.actions[action] || action)}</h4>${html}` +
+      `<p class="form-error" role="alert" hidden></p>` +
+      `<div class="form-buttons"><button type="submit" class="btn ${DANGER.has(action) ? "btn-danger" : "btn-primary"}">${esc(T.confirm)}</button>` +
+      `<button type="button" class="btn btn-quiet form-cancel">${esc(T.cancel)}</button></div></form>`;
+    const picker = slot.querySelector(".photo-picker");
+    this.picker = picker ? new PhotoPicker(picker, T) : null;
+    slot.querySelector("textarea, input:not([type=hidden]), select")?.focus({ preventScroll: true });
+    slot.scrollIntoView({ block: "nearest" });
+  }
+
+  fieldHtml(field, c, preset) {
+    const T = this.T;
+    const required = field.endsWith("!");
+    const name = field.replace("!", "");
+    if (name === "note") {
+      const label = required ? T.reason : T.note;
+      return `<label class="field"><span>${esc(label)}${required ? " *" : ""}</span><textarea name="note" rows="2" maxlength="2000"${required ? " required" : ""}></textarea></label>`;
+    }
+    if (name === "result") {
+      return `<label class="field"><span>${esc(T.result)}</span><textarea name="result" rows="3" maxlength="2000"></textarea></label>`;
+    }
+    if (name === "photos") return `<div class="field"><span>${esc(T.photos)}</span>${photoPickerHtml(T)}</div>`;
+    if (name === "hours") {
+      return `<label class="field field-short"><span>${esc(c.status === "extension_requested" ? T.orHours : T.hours)}</span><input type="number" name="hours" min="1" max="2000" step="1" inputmode="numeric" value="${esc(this.requestedHours(c))}"></label>`;
+    }
+    if (name === "target") {
+      const options = (c.duplicates || []).map((d) => `<option value="${esc(d.number)}">`).join("");
+      return `<label class="field"><span>${esc(T.target)} *</span><input name="target" list="merge-targets" required value="${esc(preset.target || "")}" autocomplete="off"><datalist id="merge-targets">${options}</datalist></label>`;
+    }
+    if (name === "department") {
+      const chosen = preset.department || c.suggestion?.department?.code || c.department?.code || "";
+      const options = this.departments
+        .map((d) => `<option value="${esc(d.code)}"${d.code === chosen ? " selected" : ""}>${esc(d.name)}</option>`)
+        .join("");
+      return `<label class="field"><span>${esc(T.department)} *</span><select name="department" required><option value="">—</option>${options}</select></label>`;
+    }
+    if (name === "co_departments") {
+      const options = this.departments
+        .map((d) => `<label class="check"><input type="checkbox" name="co_departments" value="${esc(d.code)}">${esc(d.name)}</label>`)
+        .join("");
+      return `<details class="field co-departments"><summary>${esc(T.coDepartments)}</summary><div class="check-list">${options}</div></details>`;
+    }
+    if (name === "deadline") {
+      const category = this.categories?.get(c.category.code);
+      const hint = category ? fill(T.deadlineDefault, { hours: category.handle_hours }) : "";
+      const label = c.status === "extension_requested" ? T.newDeadline : T.deadlineOptional;
+      return `<label class="field"><span>${esc(label)}</span><input type="datetime-local" name="deadline"><small class="hint">${esc(hint)}</small></label>`;
+    }
+    return "";
+  }
+
+  requestedHours(c) {
+    if (c.status !== "extension_requested") return "";
+    const asked = [...c.events].reverse().find((e) => e.action === "request_extension");
+    return asked?.data?.hours || "";
+  }
+
+  async onSubmit(event) {
+    const form = event.target.closest("form.action-form");
+    if (!form) return;
+    event.preventDefault();
+    const action = form.dataset.action;
+    const error = form.querySelector(".form-error");
+    const note = form.elements.note;
+    if (note && note.required && !note.value.trim()) {
+      error.textContent = this.T.reasonRequired;
+      error.hidden = false;
+      note.focus();
+      return;
+    }
+    const data = new FormData();
+    for (const el of form.elements) {
+      if (!el.name || el.type === "file") continue;
+      if (el.type === "checkbox" && !el.checked) continue;
+      if (el.value === "") continue;
+      data.append(el.name, el.name === "deadline" ? this.isoDeadline(el.value) : el.value);
+    }
+    // The result is the department's word on the timeline too: it goes as the event's note.
+    if (form.elements.result?.value.trim() && !data.has("note")) data.append("note", form.elements.result.value.trim());
+    if (this.picker) this.picker.appendTo(data);
+    await this.act(action, data, form.querySelector("[type=submit]"), error);
+  }
+
+  // datetime-local is the wall clock of the desk's time zone (Asia/Shanghai), sent as such.
+  isoDeadline(value) {
+    return value.length === 16 ? `${value}:00` : value;
+  }
+
+  async act(action, data, button, errorBox = null) {
+    const c = this.detail;
+    data.append("version", String(c.version));
+    if (button) button.disabled = true;
+    this.panel.dataset.state = "acting";
+    try {
+      const updated = await api(caseUrl(this.API.action, this.API.placeholder, c.number, action), {
+        method: "POST", body: data, csrf: this.csrf,
+      });
+      this.toast(fill(this.T.done, { action: this.T.actions[action] || action }));
+      this.showDetail(updated);
+      this.refresh();
+    } catch (error) {
+      if (button) button.disabled = false;
+      this.panel.dataset.state = "ready";
+      if (error instanceof ApiError && error.status === 409) {
+        this.toast(error.message || this.T.conflict, true);
+        this.select(c.number);
+        this.refresh();
+        return;
+      }
+      const text = error.message || this.T.failed;
+      if (errorBox) {
+        errorBox.textContent = text;
+        errorBox.hidden = false;
+      } else {
+        this.toast(text, true);
+      }
+    }
+  }
+
+  toast(text, bad = false) {
+    this.toastBox.textContent = text;
+    this.toastBox.classList.toggle("bad", bad);
+    this.toastBox.hidden = false;
+    clearTimeout(this.toastTimer);
+    this.toastTimer = setTimeout(() => (this.toastBox.hidden = true), 4000);
+  }
+}
+
+export function startDesk(options) {
+  const root = document.getElementById("desk");
+  const desk = new Desk(options);
+  window.addEventListener("map:init", (event) => {
+    if (event.detail.id !== root.dataset.mapId) return;
+    desk.start(event.detail.map);
+  });
+  return desk;
+}
