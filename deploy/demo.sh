@@ -17,6 +17,13 @@ say "load the sample district (gis_data/district.gpkg)"
 "$PY" manage.py collectstatic --noinput -v0
 say "demo accounts"
 "$PY" manage.py seed_demo
+say "case categories, office hours and holidays; star programme history"
+"$PY" manage.py seed_cases
+"$PY" manage.py seed_stars
+# A year of sample cases for the desks and dashboards (the full 20,000 with
+# DEMO_CASES=20000; the default keeps the first start to a few minutes).
+say "sample cases (simulate_cases --cases ${DEMO_CASES:-3000}; skipped when already there)"
+"$PY" manage.py simulate_cases --cases "${DEMO_CASES:-3000}"
 
 pids=()
 stop() {
@@ -29,7 +36,9 @@ stop() {
 }
 trap stop INT TERM
 
-"$VENV/bin/celery" -A gridgov worker --loglevel=warning --concurrency=1 --hostname=demo@%h &
+# --beat: the periodic tasks (deadlines, outbox sweeper, star indicators) run in the worker.
+"$VENV/bin/celery" -A gridgov worker --beat --schedule=var/celery/beat-schedule --loglevel=warning \
+  --concurrency=1 --hostname=demo@%h &
 pids+=($!)
 "$VENV/bin/gunicorn" gridgov.wsgi:application --config deploy/gunicorn.conf.py \
   --bind "${BIND:-127.0.0.1:8000}" &
