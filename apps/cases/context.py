@@ -34,6 +34,7 @@ def nav_items(user, person):
         items.append(("handle", reverse("case-handle"), _("Handle")))
     if superuser or role in EVALUATION_ROLES:
         items.append(("evaluation", reverse("case-evaluation"), _("Evaluation")))
+        items.append(("dashboard", reverse("dashboard"), _("Leaders' dashboard")))
     return items
 
 
@@ -54,5 +55,5 @@ def _current(request):
     name = match.url_name if match else ""
     return {
         "map": "map", "case-dispatch": "dispatch", "case-handle": "handle",
-        "case-evaluation": "evaluation", "case-inbox": "inbox",
+        "case-evaluation": "evaluation", "case-inbox": "inbox", "dashboard": "dashboard",
     }.get(name, "")

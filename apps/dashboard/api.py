@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from apps.areas.geojson import GEOJSON_TYPE, GeoJSONRenderer, parse_int
 from apps.areas.models import Community
 from apps.dashboard import data
+from apps.stars.access import may_open_stars
 from apps.stars.api_summary import reader_scope, resolve_period
 
 # Properties of each choropleth feature, in order.
@@ -129,5 +130,7 @@ class BranchView(APIView):
         history = data.branch_history(community) if community else None
         if history is None:
             raise Http404(_("No branch with this code in your area."))
-        history["page"] = branch_page_url(code)
+        # Link the stars history page only for those it opens to (dispatchers read
+        # the dashboard but have no stars pages).
+        history["page"] = branch_page_url(code) if may_open_stars(request.user) else None
         return Response(history)
