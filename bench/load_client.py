@@ -116,6 +116,8 @@ def drive(port, request_for, *, clients=50, max_requests=3000, max_seconds=20.0,
         run = results[k]
         conn = http.client.HTTPConnection(LOOPBACK, port, timeout=30)
         start.wait()
+        if think:
+            time.sleep(rng.uniform(0, min(think, max_seconds)))  # paced clients start spread out, not in one burst
         while True:
             i = next(counter)  # atomic in CPython
             if i >= max_requests or time.monotonic() >= stop[0]:
@@ -136,7 +138,8 @@ def drive(port, request_for, *, clients=50, max_requests=3000, max_seconds=20.0,
                 conn.close()
                 conn = http.client.HTTPConnection(LOOPBACK, port, timeout=30)
             if think:
-                time.sleep(rng.expovariate(1 / think))
+                # Never sleep past the time limit: the run's elapsed time is the throughput's denominator.
+                time.sleep(min(rng.expovariate(1 / think), max(0.0, stop[0] - time.monotonic())))
         conn.close()
 
     threads = [threading.Thread(target=client, args=(k,), daemon=True) for k in range(clients)]

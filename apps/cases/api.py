@@ -108,7 +108,14 @@ class CaseListView(generics.ListAPIView):
 
     def get_queryset(self):
         person = person_for(self.request.user)
-        cases = cases_for_user(self.request.user).select_related(*LIST_RELATED)
+        # The list shows codes and names of the grid, community and sub-district,
+        # never their boundaries: leaving the polygons in the database cut the
+        # 200-row page from 164 to 60 ms (bench/bench_cases.py).
+        cases = (
+            cases_for_user(self.request.user)
+            .select_related(*LIST_RELATED)
+            .defer("grid__geom", "community__geom", "subdistrict__geom")
+        )
         return parse.filter_cases(cases, self.request.query_params, person, timezone.now())
 
     @extend_schema(
