@@ -74,7 +74,11 @@ def simulate(*, cases=20000, seed=410105, year=2026, clear=False, progress=False
         return result
     started = time.perf_counter()
     cast = ensure_cast(world)
-    plans = plan_year(world, n=cases, seed=seed, year=year, tz=timezone.get_default_timezone(), locate=locate_many)
+    # The year in progress ends today: no simulated case or step lies in the future.
+    today = timezone.localdate()
+    until = today if year == today.year else None
+    plans = plan_year(world, n=cases, seed=seed, year=year, tz=timezone.get_default_timezone(), locate=locate_many,
+                      until=until)
     result.created = run(plans, world, cast, progress=progress, workers=workers)
     result.seconds = time.perf_counter() - started
     result.summary = summarize()

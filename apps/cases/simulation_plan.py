@@ -166,12 +166,16 @@ class CasePlan:
     steps: list = field(default_factory=list)
 
 
-def plan_year(world, *, n, seed, year, tz, locate):
-    """`n` CasePlans in report-time order; `locate` maps [(lon, lat)] to grid ids (None outside)."""
+def plan_year(world, *, n, seed, year, tz, locate, until=None):
+    """`n` CasePlans in report-time order; `locate` maps [(lon, lat)] to grid ids (None outside).
+
+    `until` (a date) ends the period early: no report and no step on or after
+    it, so the year in progress never holds cases from the future.
+    """
     rng = np.random.default_rng(seed)
     grid_at = {pk: i for i, pk in enumerate(world.grid_ids.tolist())}
     lon, lat, grid, kind = sample_points(world, rng, n, locate, grid_at)
-    times = report_times(world.calendar, rng, n, year, tz)
+    times = report_times(world.calendar, rng, n, year, tz, until=until)
     order = np.argsort(np.array([t.timestamp() for t in times]), kind="stable")
     categories = pick_categories(world, rng, kind[order], np.array([times[i].month for i in order]))
     zones = zone_of(world, lon, lat)
@@ -191,6 +195,8 @@ def plan_year(world, *, n, seed, year, tz, locate):
             place=world.zone_names[zone] if zone >= 0 else world.grid_names[g], reported_at=times[i],
         ))
     end = dt.datetime(year + 1, 1, 1, tzinfo=tz)
+    if until is not None:
+        end = min(end, dt.datetime.combine(until, dt.time(0, 0), tz))
     assign_outcomes(world, plans, rng, end)
     make_duplicates(world, plans, rng, locate, grid_at)
     planner = Planner(world, rng, end)
@@ -309,10 +315,11 @@ def pick_categories(world, rng, kinds, months):
     return result.tolist()
 
 
-def report_times(calendar, rng, n, year, tz):
+def report_times(calendar, rng, n, year, tz, until=None):
     """`n` report times over the year: summer busier, weekends and holidays quieter, mostly daytime."""
     first = dt.date(year, 1, 1)
-    days = [first + dt.timedelta(days=k) for k in range((dt.date(year + 1, 1, 1) - first).days)]
+    last = dt.date(year + 1, 1, 1) if until is None else max(min(until, dt.date(year + 1, 1, 1)), first + dt.timedelta(days=1))
+    days = [first + dt.timedelta(days=k) for k in range((last - first).days)]
     weights = np.array([_day_weight(calendar, day) for day in days])
     picked = rng.choice(len(days), size=n, p=weights / weights.sum())
     part = rng.choice(4, size=n, p=[0.45, 0.40, 0.10, 0.05])

@@ -195,3 +195,14 @@ def test_bad_arguments_are_refused(simulated, db, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("simulate_cases", *args, verbosity=0, stdout=StringIO())
     assert Case.objects.filter(SIMULATED).count() == N
+
+
+def test_the_year_in_progress_holds_nothing_from_the_future(simulated, db):
+    from django.db.models import Max
+    from django.utils import timezone
+
+    now = timezone.now()
+    assert Case.objects.filter(SIMULATED).exists()
+    assert not Case.objects.filter(SIMULATED, reported_at__gt=now).exists()
+    latest = CaseEvent.objects.filter(case__source=Case.Source.SIMULATION).aggregate(at=Max("at"))["at"]
+    assert latest <= now
