@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -24,6 +23,7 @@ from apps.areas.geojson import BadParameter
 from apps.areas.models import District, SubDistrict
 from apps.people.access import person_for, sees_whole_district
 from apps.people.models import Role
+from apps.stars.api_support import current_period
 from apps.stars.levels import level_of, summary
 from apps.stars.models import Assessment, AssessmentStatus, Branch, Period
 
@@ -68,17 +68,6 @@ def reader_scope(user):
 
 
 # --- periods ---------------------------------------------------------------------------
-
-
-def current_period(today=None):
-    """The period containing today; else the latest that has started; else the earliest one."""
-    today = today or timezone.localdate()
-    periods = Period.objects.order_by("-starts_on")
-    return (
-        periods.filter(starts_on__lte=today, ends_on__gte=today).first()
-        or periods.filter(starts_on__lte=today).first()
-        or periods.order_by("starts_on").first()
-    )
 
 
 def resolve_period(raw, today=None):

@@ -85,14 +85,14 @@ def workflow_error(exc):
     return ApiError(exc.status_code, exc.message, code, exc.field)
 
 
-def current_period():
-    """The period running today; else the latest one that has started; else the latest one."""
-    today = timezone.localdate()
+def current_period(today=None):
+    """The period running today; else the latest one that has started; else the next one to start."""
+    today = today or timezone.localdate()
     periods = Period.objects.order_by("-starts_on")
     return (
         periods.filter(starts_on__lte=today, ends_on__gte=today).first()
         or periods.filter(starts_on__lte=today).first()
-        or periods.first()
+        or periods.order_by("starts_on").first()
     )
 
 
