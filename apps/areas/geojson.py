@@ -25,7 +25,6 @@ from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.db import connection
 from django.db.models import F, Func, IntegerField, OuterRef, Subquery, TextField
 from django.db.models.expressions import Expression
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -35,6 +34,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from apps.areas import layercache
+from apps.areas.compiled import Slot
 from apps.areas.spatial import SimplifyPreserveTopology, within_bbox
 
 GEOJSON_TYPE = "application/geo+json"
@@ -272,14 +272,6 @@ def one_of(choices):
 
 
 # --- the query ---------------------------------------------------------------
-
-
-class Slot(str):
-    """Stands in for a request's value while a layer's SQL is compiled; replaced when it runs."""
-
-    @classmethod
-    def named(cls, name):
-        return cls(f"\0{name}\0")  # no real parameter value holds a NUL
 
 
 BBOX_SLOTS = [Slot.named(f"bbox{i}") for i in range(4)]

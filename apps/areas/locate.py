@@ -6,21 +6,23 @@ lowest code so the answer is one grid, and the same grid on PostGIS, SpatiaLite
 and in `locate_many`.
 """
 
+import functools
 import math
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from numbers import Real
 
 import numpy as np
 import shapely
 from django.contrib.gis.db.models.functions import AsWKB
-from django.contrib.gis.geos import Point
+from django.db import connection
 from django.db.models import BigIntegerField, Count, F, FloatField, Func, IntegerField, Max, Sum
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
-from apps.areas.spatial import spatial_prefilter
-from apps.areas.models import SRID, Grid
+from apps.areas.compiled import IdSlot, Slot, compiled, fill
+from apps.areas.models import Community, Grid, SubDistrict
+from apps.areas.spatial import IntersectsPoint, spatial_prefilter
 
 
 class InvalidCoordinate(ValueError):
@@ -43,6 +45,7 @@ class Location:
     community: object
     subdistrict: object
     branch: object  # stars.Branch, or None for a community without a branch yet
+    extra: dict = field(default_factory=dict)  # the caller's annotations (`locate(extra=...)`)
 
 
 def check_coordinate(field, value):
@@ -72,24 +75,77 @@ def check_coordinate(field, value):
     return value
 
 
-def locate(lon, lat):
-    """The Location of a point, in one query; OutsideDistrict when no grid holds it."""
+# What a Location is built from: (model, attribute, column of the grid query).
+COLUMNS = (
+    ("grid", "id", "pk"), ("grid", "code", "code"), ("grid", "name", "name"),
+    ("grid", "community_id", "community_id"),
+    ("community", "id", "community_id"), ("community", "code", "community__code"),
+    ("community", "name", "community__name"), ("community", "kind", "community__kind"),
+    ("community", "subdistrict_id", "community__subdistrict_id"),
+    ("subdistrict", "id", "community__subdistrict_id"), ("subdistrict", "code", "community__subdistrict__code"),
+    ("subdistrict", "name", "community__subdistrict__name"),
+    ("branch", "id", "community__branch__id"), ("branch", "name", "community__branch__name"),
+    ("branch", "community_id", "community_id"),
+)
+LON, LAT = Slot.named("lon"), Slot.named("lat")
+
+
+@functools.lru_cache(maxsize=32)
+def locate_sql(vendor, extra):
+    """(sql, params, extra names) of the grid query, compiled once per engine and `extra`.
+
+    `vendor` is part of the key for a process that talks to both engines.
+    """
+    grids = spatial_prefilter(Grid.objects.all(), (LON, LAT, LON, LAT)).filter(IntersectsPoint("geom", LON, LAT))
+    annotations, slots = extra(LON, LAT) if extra is not None else ({}, ())
+    rows = grids.annotate(**annotations).order_by("code").values_list(*(c for *_, c in COLUMNS), *annotations)
+    sql, params = compiled(rows[:1], (LON, LAT, *slots))
+    return sql, params, tuple(annotations)
+
+
+def locate(lon, lat, extra=None, **values):
+    """The Location of a point, in one query; OutsideDistrict when no grid holds it.
+
+    `extra(lon_slot, lat_slot)` may return ({name: expression}, slots): more
+    annotations of the grid row (a caller's subqueries about the same place),
+    compiled with it; `values` fill its slots ({slot name: value}) and the
+    answers come back in `Location.extra`. `extra` must be a module-level
+    function: it keys the compiled SQL.
+
+    The areas come back with the fields a Location names (codes, names,
+    kind); their boundaries stay in the database. Anything else of them is
+    read on first use, like a deferred field.
+    """
     lon, lat = check_coordinate("lon", lon), check_coordinate("lat", lat)
-    point = Point(lon, lat, srid=SRID)
-    grid = (
-        spatial_prefilter(Grid.objects.all(), (lon, lat, lon, lat))
-        .filter(geom__intersects=point)
-        .select_related("community__subdistrict", "community__branch")
-        .order_by("code")
-        .first()
-    )
-    if grid is None:
+    sql, template, names = locate_sql(connection.vendor, extra)
+    slot_values = {LON: lon, LAT: lat, **{IdSlot.named(k): v for k, v in values.items()}}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, fill(template, slot_values))
+        row = cursor.fetchone()
+    if row is None:
         raise OutsideDistrict(lon, lat)
-    community = grid.community
-    # Reverse one-to-one: select_related cached "no branch" too, so this never
-    # queries; its DoesNotExist is also an AttributeError.
-    branch = getattr(community, "branch", None)
-    return Location(grid=grid, community=community, subdistrict=community.subdistrict, branch=branch)
+    fields = {"grid": {}, "community": {}, "subdistrict": {}, "branch": {}}
+    for (model, attribute, _column), value in zip(COLUMNS, row):
+        fields[model][attribute] = value
+    grid = from_row(Grid, fields["grid"])
+    community = from_row(Community, fields["community"])
+    subdistrict = from_row(SubDistrict, fields["subdistrict"])
+    branch = from_row(community._meta.get_field("branch").related_model, fields["branch"])
+    # Cache the relations as select_related would, "no branch" included.
+    grid.community, community.subdistrict = community, subdistrict
+    Community._meta.get_field("branch").set_cached_value(community, branch)
+    if branch is not None:
+        branch.community = community
+    return Location(grid=grid, community=community, subdistrict=subdistrict, branch=branch,
+                    extra=dict(zip(names, row[len(COLUMNS):])))
+
+
+def from_row(model, values):
+    """A model instance of the columns read, the others deferred; None for a row that is not there."""
+    if values.get("id") is None:
+        return None
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]  # from_db's order
+    return model.from_db(connection.alias, names, [values[n] for n in names])
 
 
 # --- many points at once ----------------------------------------------------------

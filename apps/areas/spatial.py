@@ -2,7 +2,7 @@
 
 from django.contrib.gis.db.models.functions import GeomOutputGeoFunc
 from django.db import connection
-from django.db.models import BooleanField, F, FloatField, Value
+from django.db.models import BooleanField, F, FloatField, Func, Value
 from django.db.models.expressions import Expression, RawSQL
 
 from apps.areas.models import SRID
@@ -53,6 +53,35 @@ class IntersectsBBox(Expression):
         return template % (geom_sql, SRID), (*geom_params, *self.bbox)
 
 
+class IntersectsPoint(Expression):
+    """True where the geometry holds the point (lon, lat), boundary included.
+
+    The two numbers go to the database as they are, like IntersectsBBox, so
+    `locate` compiles its query once (apps.areas.compiled).
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, geom, lon, lat):
+        super().__init__()
+        self.geom = F(geom) if isinstance(geom, str) else geom
+        self.lon, self.lat = lon, lat
+
+    def get_source_expressions(self):
+        return [self.geom]
+
+    def set_source_expressions(self, exprs):
+        (self.geom,) = exprs
+
+    def as_sql(self, compiler, connection):
+        geom_sql, geom_params = compiler.compile(self.geom)
+        if connection.vendor == "sqlite":
+            template = "Intersects(%s, MakePoint(%%s, %%s, %d)) > 0"
+        else:
+            template = "ST_Intersects(%s, ST_SetSRID(ST_MakePoint(%%s, %%s), %d))"
+        return template % (geom_sql, SRID), (*geom_params, self.lon, self.lat)
+
+
 def within_bbox(queryset, bbox, geom="geom"):
     """Rows whose geometry intersects the bbox, boundary included, same answer on both engines.
 
@@ -94,3 +123,23 @@ def spatial_prefilter(queryset, bbox, geom="geom"):
         (maxx, minx, maxy, miny, *names, *names),
     )
     return queryset.filter(pk__in=candidates)
+
+
+class PointX(Func):
+    """The longitude of a point as a number: ST_X (PostGIS) / X (SpatiaLite), no geometry to parse in Python."""
+
+    function = "ST_X"
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="X", **extra_context)
+
+
+class PointY(Func):
+    """The latitude of a point as a number: ST_Y (PostGIS) / Y (SpatiaLite)."""
+
+    function = "ST_Y"
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="Y", **extra_context)

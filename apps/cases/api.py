@@ -24,6 +24,7 @@ from apps.cases.access import cases_for_user, get_case_for
 from apps.cases.intake import category_by_code, report_case
 from apps.cases.models import Attachment, Case, CaseEvent, CasePart
 from apps.cases.routing import suggest_department
+from apps.cases.rows import CaseRows, case_rows
 from apps.cases.serializers import (
     LIST_RELATED,
     ActionInputSerializer,
@@ -31,6 +32,8 @@ from apps.cases.serializers import (
     CaseSerializer,
     ErrorSerializer,
     ReportInputSerializer,
+    ReportReceiptSerializer,
+    receipt,
 )
 from apps.cases.workflow import ACTIONS, WorkflowError, allowed_actions, may_act, transition
 from apps.people.access import person_for
@@ -43,7 +46,8 @@ CONTACT_ROLES = (Role.DISPATCHER, Role.ADMINISTRATOR)
 class CasePagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
-    max_page_size = 200
+    # The dispatch desk draws a whole queue (up to 1,000 cases) in one request.
+    max_page_size = 1000
 
 
 def read_body(request):
@@ -108,14 +112,9 @@ class CaseListView(generics.ListAPIView):
 
     def get_queryset(self):
         person = person_for(self.request.user)
-        # The list shows codes and names of the grid, community and sub-district,
-        # never their boundaries: leaving the polygons in the database cut the
-        # 200-row page from 164 to 60 ms (bench/bench_cases.py).
-        cases = (
-            cases_for_user(self.request.user)
-            .select_related(*LIST_RELATED)
-            .defer("grid__geom", "community__geom", "subdistrict__geom")
-        )
+        # list() reads only the columns a row shows (apps/cases/rows.py): codes and
+        # names of the grid, community and sub-district, never their boundaries.
+        cases = cases_for_user(self.request.user)
         return parse.filter_cases(cases, self.request.query_params, person, timezone.now())
 
     @extend_schema(
@@ -126,6 +125,14 @@ class CaseListView(generics.ListAPIView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
+    def list(self, request, *args, **kwargs):
+        """CaseSerializer's JSON built from plain values (apps/cases/rows.py): 1,000 rows in a fifth of the time."""
+        cases = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(CaseRows(cases))
+        if page is None:
+            return Response(case_rows(cases))
+        return self.get_paginated_response(page)
+
     @extend_schema(
         summary="Report a case (grid workers, zone cadres)",
         description=(
@@ -135,8 +142,12 @@ class CaseListView(generics.ListAPIView):
         ),
         request={"multipart/form-data": ReportInputSerializer, "application/json": ReportInputSerializer},
         responses={
-            201: CaseDetailSerializer,
-            200: OpenApiResponse(CaseDetailSerializer, description="A retry: the case this client_id made."),
+            201: OpenApiResponse(
+                ReportReceiptSerializer, description="The receipt: number, place, suggested department; GET url for "
+                "the case in full."
+            ),
+            200: OpenApiResponse(ReportReceiptSerializer, description="A retry: the receipt of the case this "
+                                 "client_id made."),
             400: ERRORS[400],
             403: ERRORS[403],
             409: OpenApiResponse(ErrorSerializer, description="client_id used by someone else's report."),
@@ -152,10 +163,6 @@ class CaseListView(generics.ListAPIView):
         # Phones retry on a weak connection: they must name the report so a retry finds it.
         token_client = isinstance(request.successful_authenticator, TokenAuthentication)
         client_id = parse.client_id(data, required=token_client)
-        if client_id is not None:
-            existing = Case.objects.filter(client_id=client_id).first()
-            if existing is not None:
-                return self.retried(existing, request, person)
         code = parse.text(data, "category", 12, required=True)
         category = category_by_code(code)
         if category is None:
@@ -165,20 +172,26 @@ class CaseListView(generics.ListAPIView):
         address = parse.text(data, "address", parse.MAX_ADDRESS)
         photos = parse.uploaded_photos(files)
         try:
+            # A known client_id comes back as (its case, False): a retry, answered with its receipt.
             case, created = report_case(
                 by=person, category=category, lon=lon, lat=lat, description=description, client_id=client_id,
                 address=address, photos=photos,
             )
         except WorkflowError as exc:
             raise parse.workflow_error(exc) from None
-        if not created:  # the same client_id raced us here
-            return self.retried(case, request, person)
-        return Response(detail_of(case, request, person), status=status.HTTP_201_CREATED)
+        if not created:
+            return self.retried(case, person)
+        intake = case.intake
+        body = receipt(case, intake.suggestion, intake.photos, intake.zone_code)
+        return Response(body, status=status.HTTP_201_CREATED)
 
-    def retried(self, case, request, person):
+    def retried(self, case, person):
         if case.reporter_id != person.pk:
             raise parse.ApiError(409, _("This client_id belongs to another report."), "client_id_taken", "client_id")
-        return Response(detail_of(case, request, person), status=status.HTTP_200_OK)
+        case = Case.objects.select_related(*LIST_RELATED, "zone", "grid__community__subdistrict").get(pk=case.pk)
+        photos = Attachment.objects.filter(case=case, event__action="report").order_by("pk")
+        zone = case.zone.code if case.zone_id else None
+        return Response(receipt(case, suggest_department(case.category, case.grid), photos, zone))
 
 
 class CaseDetailView(APIView):

@@ -204,18 +204,69 @@ class CaseDetailSerializer(CaseSerializer):
 
     @extend_schema_field(SuggestionSerializer)
     def get_suggestion(self, case):
-        suggestion = self.context.get("suggestion")
-        if suggestion is None:
-            return None
-        return {
-            "department": code_name(suggestion.department),
-            "reason": suggestion.reason,
-            "level": suggestion.level,
-        }
+        return suggestion_data(self.context.get("suggestion"))
 
     @extend_schema_field(DuplicateSerializer(many=True))
     def get_duplicates(self, case):
         return DuplicateSerializer(self.context.get("duplicates", []), many=True).data
+
+
+class ReportReceiptSerializer(serializers.Serializer):
+    """What a reporter gets back: where the case landed and who is likely to handle it, not its timeline.
+
+    Built by `receipt()` from what the report already has in hand, so the
+    answer costs no query (`GET url` has the case in full).
+    """
+
+    number = serializers.CharField()
+    status = serializers.CharField()
+    status_display = serializers.CharField()
+    version = serializers.IntegerField()
+    reported_at = serializers.DateTimeField()
+    category = CodeNameSerializer()
+    lon = serializers.FloatField()
+    lat = serializers.FloatField()
+    grid = CodeNameSerializer()
+    community = CodeNameSerializer()
+    subdistrict = CodeNameSerializer()
+    zone = serializers.CharField(allow_null=True, help_text="Code of the zone (片区), if the point lies in one")
+    unroutable = serializers.BooleanField(help_text="No duty rule or default covers it: the dispatcher chooses")
+    suggestion = SuggestionSerializer(allow_null=True)
+    photos = PhotoSerializer(many=True)
+    url = serializers.CharField(help_text="The case in full: GET it for the timeline")
+    page = serializers.CharField(help_text="The case's page")
+
+
+def suggestion_data(suggestion):
+    if suggestion is None:
+        return None
+    return {"department": code_name(suggestion.department), "reason": suggestion.reason, "level": suggestion.level}
+
+
+def receipt(case, suggestion, photos, zone_code=None):
+    """The ReportReceiptSerializer shape, as a plain dict from objects already loaded."""
+    number = case.number
+    return {
+        "number": number,
+        "status": case.status,
+        "status_display": str(STATUS_LABELS.get(case.status, case.status)),
+        "version": case.version,
+        "reported_at": serializers.DateTimeField().to_representation(case.reported_at),
+        "category": code_name(case.category),
+        "lon": round(case.point.x, 7),
+        "lat": round(case.point.y, 7),
+        "grid": code_name(case.grid),
+        "community": code_name(case.community),
+        "subdistrict": code_name(case.subdistrict),
+        "zone": zone_code,
+        "unroutable": case.unroutable,
+        "suggestion": suggestion_data(suggestion),
+        "photos": [
+            {"id": a.pk, "url": photo_url(a, number), "content_type": a.content_type, "size": a.size} for a in photos
+        ],
+        "url": reverse("api-case", args=[number]),
+        "page": reverse("case-page", args=[number]),
+    }
 
 
 class NotificationSerializer(serializers.ModelSerializer):

@@ -7,7 +7,7 @@ import {
   statusGroup, timelineHtml, warningOf,
 } from "./case-ui.js";
 
-const QUEUE_LIMIT = 1000; // rows drawn per queue; the API pages by 200
+const QUEUE_LIMIT = 1000; // rows drawn per queue, asked for in one page (the API's largest)
 const REFRESH_MS = 60000; // counts and queue while the page is visible
 
 // Fields of each action's form; "!" marks a required reason. No fields: one click.
@@ -124,7 +124,7 @@ export class Desk {
     this.root.dataset.state = "loading";
     if (!this.rows.length) this.showMessage(this.T.loading);
     try {
-      const { rows, count } = await fetchAll(`${this.API.cases}?${tab.dataset.query}&page_size=200`, {
+      const { rows, count } = await fetchAll(`${this.API.cases}?${tab.dataset.query}&page_size=${QUEUE_LIMIT}`, {
         limit: QUEUE_LIMIT, signal: controller.signal,
       });
       if (controller.signal.aborted || tab !== this.tab) return;
