@@ -8,6 +8,11 @@ exactly what the ORM would have run; a slot the ORM rewrote while compiling
 (and would so answer another question) is an error at compile time.
 """
 
+import functools
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+
 
 class Slot(str):
     """Stands in for a text or number passed to the database as it is (no field preparation)."""
@@ -38,7 +43,10 @@ class IdSlot(int):
 
 def compiled(queryset, slots):
     """(sql, params) of `queryset`, checking every slot survived compilation."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a slot made the ORM decide "no rows" without asking
+        raise RuntimeError(f"placeholders made the query empty: {list(slots)!r}") from None
     present = {p for p in params if isinstance(p, (str, int))}
     missing = [s for s in slots if s not in present]
     if missing:
@@ -49,3 +57,64 @@ def compiled(queryset, slots):
 def fill(template, values):
     """The template's params with each slot replaced by its value from `values` ({slot: value})."""
     return [values.get(p, p) if isinstance(p, (str, int)) else p for p in template]
+
+
+@functools.lru_cache(maxsize=64)
+def one_row_sql(vendor, model, related, lookups):
+    """(sql, params, columns) of model.filter(lookups with slots) with `related` joined; see `fetch_one`."""
+    slots = {lookup: Slot.named(lookup) for lookup in lookups}
+    columns = [(path, f.attname) for path, m in paths_of(model, related) for f in m._meta.concrete_fields]
+    names = [f"{path}__{attname}" if path else attname for path, attname in columns]
+    sql, params = compiled(model._default_manager.filter(**slots).values_list(*names)[:1], slots.values())
+    return sql, params, tuple(columns)
+
+
+def paths_of(model, related):
+    """[("", model), (path, related model), ...] for to-one paths like "user__person"."""
+    found = [("", model)]
+    for path in related:
+        target = model
+        for name in path.split("__"):
+            target = target._meta.get_field(name).related_model
+        found.append((path, target))
+    return found
+
+
+def fetch_one(model, lookups, related=()):
+    """The row of `model` matching `lookups` ({lookup: value}, a unique key), its to-one `related` paths
+    cached on it as select_related would (None where there is no row), or None; whole instances.
+
+    The ORM compiles the query once per engine and shape; each call runs that SQL
+    with its own values and builds the instances with `from_db`.
+    """
+    sql, template, columns = one_row_sql(connection.vendor, model, tuple(related), tuple(sorted(lookups)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, fill(template, {Slot.named(k): v for k, v in lookups.items()}))
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = {}
+    for (path, attname), value in zip(columns, row):
+        values.setdefault(path, {})[attname] = value
+    instances = {}
+    for path, target in paths_of(model, related):
+        fields = values[path]
+        pk = fields[target._meta.pk.attname]
+        instances[path] = None if pk is None else target.from_db(
+            connection.alias, list(fields), [converted(target, name, value) for name, value in fields.items()]
+        )
+        if path:
+            parent_path, _, name = path.rpartition("__")
+            parent = instances[parent_path]
+            if parent is not None:
+                parent._meta.get_field(name).set_cached_value(parent, instances[path])
+    return instances[""]
+
+
+def converted(model, attname, value):
+    """A raw database value as the model field holds it (SQLite's booleans and datetimes come back raw)."""
+    field = next(f for f in model._meta.concrete_fields if f.attname == attname)
+    col = field.get_col(model._meta.db_table)
+    for converter in connection.ops.get_db_converters(col) + col.get_db_converters(connection):
+        value = converter(value, col, connection)
+    return value

@@ -15,7 +15,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.areas.compiled import IdSlot
+from apps.areas.compiled import IdSlot, fetch_one
 from apps.areas.locate import OutsideDistrict, locate
 from apps.areas.spatial import IntersectsPoint
 from apps.cases.models import Attachment, Case, CaseEvent, Category
@@ -207,4 +207,6 @@ def case_number(at, pk):
 
 
 def category_by_code(code):
-    return Category.objects.filter(code=code, active=True).select_related("default_department").first()
+    """The active category with this code (and its default department), or None."""
+    category = fetch_one(Category, {"code": code}, related=("default_department",))
+    return category if category is not None and category.active else None
