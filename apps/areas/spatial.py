@@ -23,63 +23,56 @@ class SimplifyPreserveTopology(GeomOutputGeoFunc):
         return self.as_sql(compiler, connection, function="SimplifyPreserveTopology", **extra_context)
 
 
-class IntersectsBBox(Expression):
-    """True where the geometry intersects the box, boundary included: ST_Intersects(geom, ST_MakeEnvelope(...)).
+class Intersects(Expression):
+    """True where the geometry intersects a shape made of numbers, boundary included.
 
-    The four numbers go to the database as they are (no geometry adapter), so a
-    layer can compile its query once with placeholders in their stead and run
-    it again with other numbers (apps.areas.geojson).
+    The numbers go to the database as they are (no geometry adapter), so a query
+    can be compiled once with placeholders in their stead and run again with
+    other numbers (apps.areas.compiled, apps.areas.geojson). Subclasses name the
+    shape's SQL on each engine, with %%s for the numbers and %d for the SRID.
     """
 
     output_field = BooleanField()
+    postgis = spatialite = ""
+
+    def __init__(self, geom, numbers):
+        super().__init__()
+        self.geom = F(geom) if isinstance(geom, str) else geom
+        self.numbers = tuple(numbers)
+
+    def get_source_expressions(self):
+        return [self.geom]
+
+    def set_source_expressions(self, exprs):
+        (self.geom,) = exprs
+
+    def as_sql(self, compiler, connection):
+        geom_sql, geom_params = compiler.compile(self.geom)
+        if connection.vendor == "sqlite":
+            template = "Intersects(%s, " + self.spatialite + ") > 0"
+        else:
+            template = "ST_Intersects(%s, " + self.postgis + ")"
+        return template % (geom_sql, SRID), (*geom_params, *self.numbers)
+
+
+class IntersectsBBox(Intersects):
+    """ST_Intersects(geom, ST_MakeEnvelope(minx, miny, maxx, maxy))."""
+
+    postgis = "ST_MakeEnvelope(%%s, %%s, %%s, %%s, %d)"
+    spatialite = "BuildMbr(%%s, %%s, %%s, %%s, %d)"
 
     def __init__(self, geom, bbox):
-        super().__init__()
-        self.geom = F(geom) if isinstance(geom, str) else geom
-        self.bbox = tuple(bbox)
-
-    def get_source_expressions(self):
-        return [self.geom]
-
-    def set_source_expressions(self, exprs):
-        (self.geom,) = exprs
-
-    def as_sql(self, compiler, connection):
-        geom_sql, geom_params = compiler.compile(self.geom)
-        if connection.vendor == "sqlite":
-            template = "Intersects(%s, BuildMbr(%%s, %%s, %%s, %%s, %d)) > 0"
-        else:
-            template = "ST_Intersects(%s, ST_MakeEnvelope(%%s, %%s, %%s, %%s, %d))"
-        return template % (geom_sql, SRID), (*geom_params, *self.bbox)
+        super().__init__(geom, bbox)
 
 
-class IntersectsPoint(Expression):
-    """True where the geometry holds the point (lon, lat), boundary included.
+class IntersectsPoint(Intersects):
+    """ST_Intersects(geom, the point (lon, lat)): `locate` compiles its query once."""
 
-    The two numbers go to the database as they are, like IntersectsBBox, so
-    `locate` compiles its query once (apps.areas.compiled).
-    """
-
-    output_field = BooleanField()
+    postgis = "ST_SetSRID(ST_MakePoint(%%s, %%s), %d)"
+    spatialite = "MakePoint(%%s, %%s, %d)"
 
     def __init__(self, geom, lon, lat):
-        super().__init__()
-        self.geom = F(geom) if isinstance(geom, str) else geom
-        self.lon, self.lat = lon, lat
-
-    def get_source_expressions(self):
-        return [self.geom]
-
-    def set_source_expressions(self, exprs):
-        (self.geom,) = exprs
-
-    def as_sql(self, compiler, connection):
-        geom_sql, geom_params = compiler.compile(self.geom)
-        if connection.vendor == "sqlite":
-            template = "Intersects(%s, MakePoint(%%s, %%s, %d)) > 0"
-        else:
-            template = "ST_Intersects(%s, ST_SetSRID(ST_MakePoint(%%s, %%s), %d))"
-        return template % (geom_sql, SRID), (*geom_params, self.lon, self.lat)
+        super().__init__(geom, (lon, lat))
 
 
 def within_bbox(queryset, bbox, geom="geom"):
