@@ -199,6 +199,9 @@ def report_strings():
         "toVerifyEmpty": _("Nothing waits for your verification."),
         "mineEmpty": _("You have not reported any case yet."),
         "handlingResult": _("Result reported by the department"),
+        "donePlace": _("In %(grid)s, %(community)s, %(subdistrict)s"),
+        "doneRoute": _("Likely handled by %(department)s; the dispatcher decides."),
+        "doneUnrouted": _("No duty rule covers it here: the dispatcher chooses the department."),
     }
 
 

@@ -162,6 +162,9 @@ def test_a_case_goes_round_the_loop_from_a_tap_on_the_map_to_its_closed_timeline
         number, sent[0], grid.pk, story["worker"].pk,
     )
     assert case.attachments.count() == 1
+    # The receipt, from the retry's answer: where the case landed and who will likely handle it.
+    expect(done.locator(".done-place")).to_contain_text(grid.name)
+    expect(done.locator(".done-route")).to_contain_text(suggest_department(case.category, grid).department.name)
     assert worker.evaluate("localStorage.getItem('gridgov.report.pending')") is None
     worker.screenshot(path=str(SHOTS / "e2e-report-done.png"))
 

@@ -267,6 +267,13 @@ class Reporter {
     this.done.hidden = false;
     this.sheet.dataset.state = "done";
     this.done.querySelector(".case-number").textContent = created.number;
+    // The receipt says where the case landed and who will likely handle it.
+    this.done.querySelector(".done-place").textContent = fill(T.donePlace, {
+      grid: created.grid.name, community: created.community.name, subdistrict: created.subdistrict.name,
+    });
+    const department = created.suggestion && created.suggestion.department;
+    this.done.querySelector(".done-route").textContent = department
+      ? fill(T.doneRoute, { department: department.name }) : T.doneUnrouted;
     this.done.querySelector(".case-link").href = caseUrl(API.page, API.placeholder, created.number);
     this.done.dataset.number = created.number;
     this.sendButton.textContent = this.sendLabel;
