@@ -111,7 +111,7 @@ def test_anonymous_reports_are_refused(cast):
 
 
 def test_a_phone_report_costs_the_same_few_queries_wherever_it_lands(cast):
-    """Token, category, client id, place (grid, zone, reporter's area), duty rule, the writes, notifications."""
+    """Token, category, place (grid, zone, reporter's area, duty rule), the writes, notifications."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from rest_framework.authtoken.models import Token
@@ -128,8 +128,10 @@ def test_a_phone_report_costs_the_same_few_queries_wherever_it_lands(cast):
         assert response.status_code == 201, response.content
         counts.append(len(queries))
     assert Case.objects.filter(grid__in=Grid.objects.filter(pk__in=[cast.grid.pk, cast.other_grid.pk])).count() == 3
-    # 11 on PostGIS, 13 on SpatiaLite (its savepoints); they were 24 when the answer was the case in full.
-    assert counts[0] == counts[1] == counts[2] <= 13, counts
+    # Token with its person, category, place, BEGIN, case, event, notifications, outbox, COMMIT: 9 on
+    # PostGIS; 10 on SpatiaLite, where the case's number is written once its id is known. They were 24
+    # when the answer was the case in full.
+    assert counts[0] == counts[1] == counts[2] <= (9 if connection.vendor == "postgresql" else 10), counts
 
 
 def test_a_retry_is_answered_with_its_case_even_if_the_report_would_now_be_refused(cast, api_as):
