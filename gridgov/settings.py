@@ -149,6 +149,9 @@ STORAGES = {
     },
 }
 
+# Sessions load the user with their person (role, area) in one query.
+AUTHENTICATION_BACKENDS = ["apps.people.authentication.PersonBackend"]
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

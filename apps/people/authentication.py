@@ -1,4 +1,4 @@
-"""Token authentication for phone clients that brings the person along.
+"""Logins that bring the person along: token authentication for phones, the session backend for pages.
 
 DRF's TokenAuthentication reads the token and its user in one query; every API
 view then asks for the user's person (`people.access.person_for`), a second
@@ -7,6 +7,8 @@ once (apps.areas.compiled.fetch_one): a phone's report spent more of its time
 building this query than PostgreSQL took to answer it.
 """
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
@@ -23,3 +25,19 @@ class TokenAuthentication(authentication.TokenAuthentication):
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         return token.user, token
+
+
+class PersonBackend(ModelBackend):
+    """Django's model backend, reading a logged-in user's person with the user.
+
+    Every page and API call of a session asks for the person behind the user
+    (their role and area); loading it with the user saves that query each time.
+    """
+
+    def get_user(self, user_id):
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.select_related("person").get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
