@@ -43,48 +43,21 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "gis_data" / "district.gpkg"
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
+
+from common import prepare_district  # noqa: E402 (after the path is set)
 
 
 def prepare_database():
     """Create (PostGIS), migrate and load the sample when the district tables are empty."""
-    import django
-
-    ensure_postgis_database()
-    django.setup()
-    from django.core.management import call_command
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()  # lets the test Client's "testserver" host in
-    call_command("migrate", verbosity=0)
-    from apps.areas.models import Grid
-
-    if not Grid.objects.exists():
-        print(f"loading {SAMPLE.relative_to(ROOT)} ...", flush=True)
-        call_command("load_district", str(SAMPLE), verbosity=0)
+    prepare_district()
     from django.db import connection
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # planner statistics for freshly loaded tables; both sides gain
 
-
-def ensure_postgis_database():
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgis://", "postgres://", "postgresql://")):
-        return
-    import dj_database_url
-    import psycopg
-
-    cfg = dj_database_url.parse(url)
-    params = dict(host=cfg["HOST"] or None, port=cfg["PORT"] or None, user=cfg["USER"], password=cfg["PASSWORD"])
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone():
-            conn.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
-    with psycopg.connect(dbname=cfg["NAME"], autocommit=True, **params) as conn:
-        conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
 
 
 def logged_in_client():

@@ -35,10 +35,11 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "gis_data" / "district.gpkg"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
+
+from common import prepare_district, verdict  # noqa: E402 (after the path is set)
 
 DESK_TARGET_MS = 150
 DESK_PAGE_SIZE = 1000  # case-desk.js: QUEUE_LIMIT rows, asked for in one page
@@ -76,21 +77,11 @@ def main():
 
 
 def prepare(wanted):
-    import django
-
-    ensure_postgis_database()
-    django.setup()
+    prepare_district()
     from django.core.management import call_command
-    from django.test.utils import setup_test_environment
 
-    setup_test_environment()  # the test Client's "testserver" host
-    call_command("migrate", verbosity=0)
-    from apps.areas.models import Grid
     from apps.cases.models import Case
 
-    if not Grid.objects.exists():
-        print(f"loading {SAMPLE.relative_to(ROOT)} ...", flush=True)
-        call_command("load_district", str(SAMPLE), verbosity=0)
     call_command("seed_cases", verbosity=0)
     simulated = Case.objects.filter(source=Case.Source.SIMULATION).count()
     if simulated < wanted:
@@ -109,21 +100,6 @@ def prepare(wanted):
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE cases_case, cases_caseevent, cases_notification, cases_outboxmessage")
 
-
-def ensure_postgis_database():
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgis://", "postgres://", "postgresql://")):
-        return
-    import dj_database_url
-    import psycopg
-
-    cfg = dj_database_url.parse(url)
-    params = dict(host=cfg["HOST"] or None, port=cfg["PORT"] or None, user=cfg["USER"], password=cfg["PASSWORD"])
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone():
-            conn.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
-    with psycopg.connect(dbname=cfg["NAME"], autocommit=True, **params) as conn:
-        conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
 
 
 def bench_person(username, code, role, **fields):
@@ -148,10 +124,6 @@ def timed(fn, runs, warm=True):
         fn()
         times.append((time.perf_counter() - started) * 1000)
     return statistics.median(times), min(times)
-
-
-def verdict(ok):
-    return "met" if ok else "MISSED"
 
 
 # --- 1. the dispatch desk -----------------------------------------------------------------

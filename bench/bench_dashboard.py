@@ -43,7 +43,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
 
-SAMPLE = ROOT / "gis_data" / "district.gpkg"
+from common import prepare_district, verdict  # noqa: E402 (after the path is set)
+
 LEADER = "bench-dashboard-leader"
 PASSWORD = "bench-dashboard-pw-1"
 SERVER_TARGET_MS = 50
@@ -55,29 +56,13 @@ CHROMIUM_ARGS = [
 ]
 
 
-def verdict(ok):
-    return "met" if ok else "MISSED"
-
-
 def prepare():
-    import django
-
-    from bench_api import ensure_postgis_database
-
-    ensure_postgis_database()
-    django.setup()
+    prepare_district()
     from django.core.management import call_command
     from django.db import connection
-    from django.test.utils import setup_test_environment
 
-    from apps.areas.models import Grid
     from apps.stars.models import Period
 
-    setup_test_environment()  # lets the test Client's "testserver" host in
-    call_command("migrate", verbosity=0)
-    if not Grid.objects.exists():
-        print(f"loading {SAMPLE.relative_to(ROOT)} ...", flush=True)
-        call_command("load_district", str(SAMPLE), verbosity=0)
     if not Period.objects.exists():
         print("seeding the five-star sample (manage.py seed_stars; minutes) ...", flush=True)
         started = time.monotonic()

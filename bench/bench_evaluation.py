@@ -24,41 +24,19 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "gis_data" / "district.gpkg"
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
 
+from common import prepare_district  # noqa: E402 (after the path is set)
 
-def ensure_postgis_database():
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgis://", "postgres://", "postgresql://")):
-        return
-    import dj_database_url
-    import psycopg
-
-    cfg = dj_database_url.parse(url)
-    params = dict(host=cfg["HOST"] or None, port=cfg["PORT"] or None, user=cfg["USER"], password=cfg["PASSWORD"])
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone():
-            conn.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
-    with psycopg.connect(dbname=cfg["NAME"], autocommit=True, **params) as conn:
-        conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
 
 
 def prepare_database(n_cases, year, bulk):
-    import django
-
-    ensure_postgis_database()
-    django.setup()
+    prepare_district()
     from django.core.management import call_command, get_commands
 
-    from apps.areas.models import Grid
     from apps.cases.models import Case
 
-    call_command("migrate", verbosity=0)
-    if not Grid.objects.exists():
-        print(f"loading {SAMPLE.relative_to(ROOT)} ...", flush=True)
-        call_command("load_district", str(SAMPLE), verbosity=0)
     call_command("seed_cases", verbosity=0, stdout=open(os.devnull, "w"))
     have = Case.objects.count()
     if have >= n_cases:

@@ -98,17 +98,22 @@ def fetch_one(model, lookups, related=()):
         values.setdefault(path, {})[attname] = value
     instances = {}
     for path, target in paths_of(model, related):
-        fields = values[path]
-        pk = fields[target._meta.pk.attname]
-        instances[path] = None if pk is None else target.from_db(
-            connection.alias, list(fields), [converted(target, name, value) for name, value in fields.items()]
-        )
+        fields = {name: converted(target, name, value) for name, value in values[path].items()}
+        instances[path] = instance_of(target, fields)
         if path:
             parent_path, _, name = path.rpartition("__")
             parent = instances[parent_path]
             if parent is not None:
                 parent._meta.get_field(name).set_cached_value(parent, instances[path])
     return instances[""]
+
+
+def instance_of(model, values):
+    """An instance of `model` from {attname: value} as read, the fields not read deferred; None without a pk."""
+    if values.get(model._meta.pk.attname) is None:
+        return None
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]  # from_db's order
+    return model.from_db(connection.alias, names, [values[n] for n in names])
 
 
 def converted(model, attname, value):

@@ -20,7 +20,7 @@ from django.db.models import BigIntegerField, Count, F, FloatField, Func, Intege
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
-from apps.areas.compiled import IdSlot, Slot, compiled, fill
+from apps.areas.compiled import IdSlot, Slot, compiled, fill, instance_of
 from apps.areas.models import Community, Grid, SubDistrict
 from apps.areas.spatial import IntersectsPoint, spatial_prefilter
 
@@ -127,10 +127,10 @@ def locate(lon, lat, extra=None, **values):
     fields = {"grid": {}, "community": {}, "subdistrict": {}, "branch": {}}
     for (model, attribute, _column), value in zip(COLUMNS, row):
         fields[model][attribute] = value
-    grid = from_row(Grid, fields["grid"])
-    community = from_row(Community, fields["community"])
-    subdistrict = from_row(SubDistrict, fields["subdistrict"])
-    branch = from_row(community._meta.get_field("branch").related_model, fields["branch"])
+    grid = instance_of(Grid, fields["grid"])
+    community = instance_of(Community, fields["community"])
+    subdistrict = instance_of(SubDistrict, fields["subdistrict"])
+    branch = instance_of(community._meta.get_field("branch").related_model, fields["branch"])
     # Cache the relations as select_related would, "no branch" included.
     grid.community, community.subdistrict = community, subdistrict
     Community._meta.get_field("branch").set_cached_value(community, branch)
@@ -138,14 +138,6 @@ def locate(lon, lat, extra=None, **values):
         branch.community = community
     return Location(grid=grid, community=community, subdistrict=subdistrict, branch=branch,
                     extra=dict(zip(names, row[len(COLUMNS):])))
-
-
-def from_row(model, values):
-    """A model instance of the columns read, the others deferred; None for a row that is not there."""
-    if values.get("id") is None:
-        return None
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]  # from_db's order
-    return model.from_db(connection.alias, names, [values[n] for n in names])
 
 
 # --- many points at once ----------------------------------------------------------

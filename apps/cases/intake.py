@@ -170,10 +170,11 @@ def report_case(*, by, category, lon, lat, description, client_id=None, address=
                 zone_id=where.extra["zone_id"], reporter=by, reporter_contact=contact[:120], reported_at=at,
                 unroutable=suggestion.department is None,
             )
-            if case.id is not None:
+            numbered = case.id is not None
+            if numbered:
                 case.number = case_number(at, case.id)
             case.save(force_insert=True)
-            if case.number != case_number(at, case.id):  # SQLite: the id is known once the row is in
+            if not numbered:  # SQLite: the id is known once the row is in
                 case.number = case_number(at, case.id)
                 case.save(update_fields=["number"])
             event = CaseEvent.objects.create(

@@ -11,11 +11,10 @@ read back by `suggestion_here`).
 
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import Case, CharField, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext as _
 
-from apps.areas.compiled import IdSlot
+from apps.areas.compiled import IdSlot, instance_of
 from apps.cases.models import DutyRule
 from apps.people.models import Department
 
@@ -106,11 +105,8 @@ def duty_rule_here(lon, lat):
 def suggestion_here(category, where):
     """The Suggestion of `duty_rule_here`'s answers in a Location; the same as suggest_department's."""
     extra = where.extra
-    department = None
-    if extra["rule_department_id"] is not None:
-        department = Department.from_db(
-            connection.alias, ["id", "code", "name"],
-            [extra["rule_department_id"], extra["rule_department_code"], extra["rule_department_name"]],
-        )
+    department = instance_of(Department, {
+        "id": extra["rule_department_id"], "code": extra["rule_department_code"], "name": extra["rule_department_name"],
+    })
     names = {"grid": where.grid.name, "community": where.community.name, "subdistrict": where.subdistrict.name}
     return explain(category, extra["rule_level"], department, names)

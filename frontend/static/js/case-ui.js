@@ -1,7 +1,10 @@
 // Pieces every case page shares: escaping, dates, the API with its CSRF token,
 // status chips, deadlines, the timeline and the photo picker. No globals: each
 // page passes in what it read from its own data-* attributes and json_script.
+import { api, fill } from "./common.js";
 import { gcj02ToWgs84, wgs84ToGcj02 } from "./gcj02.js";
+
+export { ApiError, api, fill, readJson } from "./common.js";
 
 export const LANG = document.documentElement.lang || "zh-hans";
 export const MAX_PHOTOS = 6;
@@ -9,14 +12,6 @@ export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
 
 export function esc(value) {
   return String(value ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-export function fill(template, values) {
-  return template.replace(/%\((\w+)\)s/g, (_, key) => values[key] ?? "");
-}
-
-export function readJson(id) {
-  return JSON.parse(document.getElementById(id).textContent);
 }
 
 // A v4 UUID; crypto.randomUUID needs a secure context, getRandomValues does not.
@@ -39,37 +34,6 @@ export function dateFormatter(timeZone) {
   };
 }
 
-// An error the API answered: {detail, code, field}; status 0 when the network failed.
-export class ApiError extends Error {
-  constructor(status, body) {
-    super(body?.detail || `HTTP ${status}`);
-    this.status = status;
-    this.code = body?.code || "";
-    this.field = body?.field || "";
-  }
-}
-
-export async function api(url, { method = "GET", body = null, csrf = "", signal } = {}) {
-  const headers = { Accept: "application/json" };
-  if (method !== "GET") headers["X-CSRFToken"] = csrf;
-  let payload = body;
-  if (body && !(body instanceof FormData)) {
-    headers["Content-Type"] = "application/json";
-    payload = JSON.stringify(body);
-  }
-  let response;
-  try {
-    response = await fetch(url, { method, body: payload, headers, credentials: "same-origin", signal });
-  } catch (error) {
-    if (error.name === "AbortError") throw error;
-    throw new ApiError(0, { detail: "" });
-  }
-  const data = await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(response.status, data);
-  return data;
-}
-
-// Every page of a list (DRF pagination: {results, next}); `limit` caps what we draw.
 export async function fetchAll(url, { limit = 1000, signal } = {}) {
   const rows = [];
   let next = url;
