@@ -1,9 +1,11 @@
 # Thin wrappers; the work is in deploy/*.sh and bench/run.sh.
-.PHONY: demo test bench setup services
+.PHONY: demo test test-dates bench setup services
 demo:
 	bash deploy/demo.sh
 test:
 	bash deploy/test.sh
+test-dates:
+	bash deploy/test-dates.sh
 bench:
 	bash bench/run.sh
 setup:

@@ -4,12 +4,7 @@
 # Extra arguments go to pytest (e.g. deploy/test.sh -k locate).
 source "$(dirname "$0")/lib.sh"
 
-bash deploy/setup.sh test
-bash deploy/services.sh
-
-export CELERY_BROKER_URL="${TEST_CELERY_BROKER_URL:-redis://127.0.0.1:6379/14}"
-export GRIDGOV_VAR_DIR="$ROOT/var/test"
-mkdir -p "$GRIDGOV_VAR_DIR"
+prepare_tests
 
 say "tests on PostGIS"
 DATABASE_URL="${TEST_POSTGIS_URL:-postgis://gridgov:gridgov@127.0.0.1:5432/gridgov}" \

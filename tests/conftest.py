@@ -20,6 +20,36 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "gis_data" / "district.gpkg"
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock", metavar="YYYY-MM-DD[THH:MM]", default=os.environ.get("GRIDGOV_TEST_CLOCK") or None,
+        help="run the suite with the clock set to this local time, ticking from there (make test-dates)",
+    )
+
+
+def pytest_configure(config):
+    """--clock: every timezone.now(), localdate() and date.today() in this process starts at that moment."""
+    value = config.getoption("clock")
+    if not value:
+        return
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    moment = dt.datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("Asia/Shanghai"))  # settings.TIME_ZONE
+    traveller = time_machine.travel(moment, tick=True)
+    traveller.start()
+    config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config):
+    if config.getoption("clock"):
+        return f"clock set to {config.getoption('clock')}"
+
+
 def load_sample():
     call_command("load_district", str(SAMPLE), verbosity=0)
 

@@ -62,8 +62,14 @@ class Result:
     summary: dict = field(default_factory=dict)
 
 
-def simulate(*, cases=20000, seed=410105, year=2026, clear=False, progress=False, workers=1):
-    """Make the simulated year unless it exists; return what was done and a summary of outcomes."""
+def simulate(*, cases=20000, seed=410105, year=2026, until=None, clear=False, progress=False, workers=1):
+    """Make the simulated year unless it exists; return what was done and a summary of outcomes.
+
+    `until` (a date) ends the period: no report and no step on or after it. None
+    means today when `year` is the year in progress (no simulated case lies in the
+    future) and the whole year otherwise. Everything the run decides is a function
+    of (seed, year, until, cases): tests pass `until` and get the same year on any day.
+    """
     result = Result()
     world = load_world()  # first: a missing district or categories stops the run before anything is deleted
     if clear:
@@ -74,15 +80,20 @@ def simulate(*, cases=20000, seed=410105, year=2026, clear=False, progress=False
         return result
     started = time.perf_counter()
     cast = ensure_cast(world)
-    # The year in progress ends today: no simulated case or step lies in the future.
-    today = timezone.localdate()
-    until = today if year == today.year else None
+    if until is None:
+        until = default_until(year)
     plans = plan_year(world, n=cases, seed=seed, year=year, tz=timezone.get_default_timezone(), locate=locate_many,
                       until=until)
     result.created = run(plans, world, cast, progress=progress, workers=workers)
     result.seconds = time.perf_counter() - started
     result.summary = summarize()
     return result
+
+
+def default_until(year):
+    """The demo's end of period: today for the year in progress, the whole year otherwise."""
+    today = timezone.localdate()
+    return today if year == today.year else None
 
 
 # --- the world and the cast ------------------------------------------------------

@@ -18,6 +18,9 @@ from apps.compounds.models import ZoneAssignment
 from apps.people.models import Person, Role
 
 N = 300
+# The pinned end of the simulated period: the year's outcomes are a function of
+# (seed, year, until, N), so the suite gives the same verdicts on any day.
+UNTIL = "2026-11-27"
 SAMPLE = Path(__file__).resolve().parents[2] / "gis_data" / "district.gpkg"
 SIMULATED = Q(source=Case.Source.SIMULATION)
 
@@ -34,7 +37,7 @@ def simulated(django_db_setup, django_db_blocker):
             call_command("load_district", str(SAMPLE), verbosity=0)
         call_command("seed_cases", verbosity=0)
         out = StringIO()
-        call_command("simulate_cases", "--cases", str(N), verbosity=0, stdout=out)
+        call_command("simulate_cases", "--cases", str(N), "--until", UNTIL, verbosity=0, stdout=out)
         yield out.getvalue()
         transaction.set_rollback(True)
 
@@ -69,7 +72,7 @@ def test_the_run_prints_a_summary_of_outcomes(simulated, db):
 def test_a_rerun_after_clear_makes_the_same_year(simulated, db):
     before = snapshot()
     out = StringIO()
-    call_command("simulate_cases", "--cases", str(N), "--clear", verbosity=0, stdout=out)
+    call_command("simulate_cases", "--cases", str(N), "--until", UNTIL, "--clear", verbosity=0, stdout=out)
     assert f"deleted {N} simulated cases" in out.getvalue()
     after = snapshot()
     assert len(after[0]) == N
@@ -79,7 +82,7 @@ def test_a_rerun_after_clear_makes_the_same_year(simulated, db):
 def test_a_rerun_without_clear_changes_nothing(simulated, db):
     before, people = snapshot(), Person.objects.count()
     out = StringIO()
-    call_command("simulate_cases", "--cases", str(N), verbosity=0, stdout=out)
+    call_command("simulate_cases", "--cases", str(N), "--until", UNTIL, verbosity=0, stdout=out)
     assert f"{N} simulated cases exist: nothing done" in out.getvalue()
     assert snapshot() == before and Person.objects.count() == people
 
@@ -197,12 +200,62 @@ def test_bad_arguments_are_refused(simulated, db, args, message):
     assert Case.objects.filter(SIMULATED).count() == N
 
 
-def test_the_year_in_progress_holds_nothing_from_the_future(simulated, db):
+def test_nothing_lies_on_or_after_the_end_of_the_period(simulated, db):
     from django.db.models import Max
-    from django.utils import timezone
 
-    now = timezone.now()
+    end = dt.datetime.combine(dt.date.fromisoformat(UNTIL), dt.time(0, 0), timezone.get_default_timezone())
     assert Case.objects.filter(SIMULATED).exists()
-    assert not Case.objects.filter(SIMULATED, reported_at__gt=now).exists()
+    assert not Case.objects.filter(SIMULATED, reported_at__gte=end).exists()
     latest = CaseEvent.objects.filter(case__source=Case.Source.SIMULATION).aggregate(at=Max("at"))["at"]
-    assert latest <= now
+    assert latest < end
+
+
+@pytest.mark.parametrize("until", ["2026-01-05", "2026-07-01", "2027-01-01"])
+def test_any_end_of_period_gives_a_consistent_deterministic_year(simulated, db, until):
+    """Early January, mid-year, through 31 December: the invariants, not the rare outcomes."""
+    n = 80
+    args = ["simulate_cases", "--cases", str(n), "--until", until, "--clear"]
+    call_command(*args, verbosity=0, stdout=StringIO())
+    first = snapshot()
+    call_command(*args, verbosity=0, stdout=StringIO())
+    assert snapshot() == first
+    end = dt.datetime.combine(dt.date.fromisoformat(until), dt.time(0, 0), timezone.get_default_timezone())
+    cases = Case.objects.filter(SIMULATED)
+    assert cases.count() == n
+    start = dt.datetime(2026, 1, 1, tzinfo=timezone.get_default_timezone())
+    assert not cases.filter(Q(reported_at__gte=end) | Q(reported_at__lt=start)).exists()
+    events = CaseEvent.objects.filter(case__source=Case.Source.SIMULATION)
+    assert not events.filter(at__gte=end).exists()
+    # Rows agree with their timelines: the last event's status is the case's, closed cases have a closure.
+    last = {}
+    for case_id, to_status in events.order_by("case_id", "at", "id").values_list("case_id", "to_status"):
+        last[case_id] = to_status
+    assert last == dict(cases.values_list("id", "status"))
+    assert not cases.filter(status=Status.CLOSED, closed_at__isnull=True).exists()
+    assert not cases.filter(status=Status.CLOSED, closed_at__gte=end).exists()
+    assert not cases.filter(status=Status.CLOSED, closure="").exists()
+
+
+@pytest.mark.parametrize(
+    "today, year, latest",
+    [("2026-03-15", 2026, "2026-03-15"), ("2027-02-01", 2026, "2027-01-01"), ("2026-03-15", 2025, "2026-01-01")],
+)
+def test_by_default_the_year_in_progress_ends_today(simulated, db, today, year, latest):
+    import time_machine
+
+    with time_machine.travel(dt.datetime.fromisoformat(f"{today}T12:00+08:00"), tick=False):
+        call_command("simulate_cases", "--cases", "40", "--year", str(year), "--clear", verbosity=0, stdout=StringIO())
+    end = dt.datetime.combine(dt.date.fromisoformat(latest), dt.time(0, 0), timezone.get_default_timezone())
+    assert not CaseEvent.objects.filter(case__source=Case.Source.SIMULATION, at__gte=end).exists()
+    assert Case.objects.filter(SIMULATED).count() == 40
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [(["--until", "2026-13-01"], "--until must be a date"), (["--until", "2026-01-01"], "--until must lie between"),
+     (["--year", "2026", "--until", "2027-01-02"], "--until must lie between")],
+)
+def test_bad_until_is_refused(simulated, db, args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("simulate_cases", *args, verbosity=0, stdout=StringIO())
+    assert Case.objects.filter(SIMULATED).count() == N

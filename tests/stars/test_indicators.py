@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone, translation
@@ -30,6 +31,13 @@ from apps.stars.tasks import refresh_indicators
 pytestmark = pytest.mark.django_db
 
 PETITION, ACCIDENT, CRIME, LITTER = "G0104", "G0203", "G0301", "E0101"
+
+
+@pytest.fixture(autouse=True)
+def in_the_period():
+    """The cast's period is 2026 and reports default to three days ago: pin the clock inside it."""
+    with time_machine.travel(dt.datetime(2026, 12, 4, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -1,16 +1,30 @@
 """Make a deterministic, plausible year of cases for the sample district through the workflow.
 
-    manage.py simulate_cases [--cases 20000] [--seed 410105] [--year 2026] [--clear]
+    manage.py simulate_cases [--cases 20000] [--seed 410105] [--year 2026] [--until YYYY-MM-DD] [--clear]
+
+--until ends the period (no case or step on or after that day); the default is
+today for the year in progress and the whole year otherwise, so no simulated
+case lies in the future. The cases made are a function of (seed, year, until,
+cases) alone.
 
 Idempotent: when simulated cases exist it does nothing; --clear deletes the
 simulated cases (and only those) first. See apps/cases/simulation.py.
 """
+
+import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.cases.simulation import SimulationError, default_workers, simulate
 
 MAX_CASES = 1_000_000
+
+
+def parse_until(value):
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--until must be a date as YYYY-MM-DD, got {value!r}.") from None
 
 
 class Command(BaseCommand):
@@ -20,22 +34,30 @@ class Command(BaseCommand):
         parser.add_argument("--cases", type=int, default=20000, help="number of cases (default 20000)")
         parser.add_argument("--seed", type=int, default=410105, help="random seed (default 410105)")
         parser.add_argument("--year", type=int, default=2026, help="calendar year to fill (default 2026)")
+        parser.add_argument("--until", type=parse_until, default=None, metavar="YYYY-MM-DD",
+                            help="end of the period, exclusive (default: today in the year in progress, "
+                                 "else the whole year)")
         parser.add_argument("--clear", action="store_true", help="delete the simulated cases first")
         parser.add_argument("--workers", type=int, default=0,
                             help="processes writing cases (default: 2 on PostGIS, 1 on SpatiaLite)")
 
-    def handle(self, *args, cases, seed, year, clear, **options):
+    def handle(self, *args, cases, seed, year, until, clear, **options):
         if not 1 <= cases <= MAX_CASES:
             raise CommandError(f"--cases must be between 1 and {MAX_CASES}, got {cases}.")
         if not 2000 <= year <= 2100:
             raise CommandError(f"--year must be between 2000 and 2100, got {year}.")
         if seed < 0:
             raise CommandError(f"--seed must be zero or positive, got {seed}.")
+        if until is not None and not dt.date(year, 1, 2) <= until <= dt.date(year + 1, 1, 1):
+            raise CommandError(
+                f"--until must lie between {year}-01-02 and {year + 1}-01-01 (the period ends the day before), "
+                f"got {until.isoformat()}."
+            )
         workers = options["workers"] or default_workers()
         if not 1 <= workers <= 8:
             raise CommandError(f"--workers must be between 1 and 8, got {workers}.")
         try:
-            result = simulate(cases=cases, seed=seed, year=year, clear=clear, workers=workers,
+            result = simulate(cases=cases, seed=seed, year=year, until=until, clear=clear, workers=workers,
                               progress=options["verbosity"] >= 1)
         except SimulationError as exc:
             raise CommandError(exc.message) from exc
