@@ -58,12 +58,15 @@ class ZoneAssignment(models.Model):
     zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="assignments")
     cadre = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="zone_assignments")
     assigned_on = models.DateField(_("assigned on"), null=True, blank=True)
+    # The zone head (片区长): one per zone, from the zone's own sub-district office.
+    is_head = models.BooleanField(_("zone head"), default=False)
 
     class Meta:
         verbose_name = _("zone assignment")
         verbose_name_plural = _("zone assignments")
         constraints = [
             models.UniqueConstraint(fields=["zone", "cadre"], name="one_assignment_per_cadre_and_zone"),
+            models.UniqueConstraint(fields=["zone"], condition=Q(is_head=True), name="one_head_per_zone"),
         ]
 
     def __str__(self):

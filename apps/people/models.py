@@ -5,11 +5,12 @@ reverse. `apps.people.access` turns a person into the filters every view uses.
 """
 
 from django.conf import settings
+from django.contrib.gis.db import models as gis_models
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.areas.models import Grid, SubDistrict
+from apps.areas.models import SRID, Grid, SubDistrict
 
 
 class Department(models.Model):
@@ -23,6 +24,9 @@ class Department(models.Model):
     subdistrict = models.OneToOneField(
         SubDistrict, on_delete=models.PROTECT, null=True, blank=True, related_name="office"
     )
+    # Where the work unit sits (its office building): cadres are assigned to zones
+    # near it. Optional for cases; required once cadres are assigned (assignment.py).
+    office_point = gis_models.PointField(_("office location"), srid=SRID, null=True, blank=True)
 
     class Meta:
         verbose_name = _("department")
