@@ -49,8 +49,8 @@ if [ -f package.json ]; then
   fi
 fi
 
-# Compile translations when a .po is newer than its .mo.
-for po in locale/*/LC_MESSAGES/django.po; do
+# Compile translations (the project's and each app's own) when a .po is newer than its .mo.
+for po in locale/*/LC_MESSAGES/django.po apps/*/locale/*/LC_MESSAGES/django.po; do
   [ -f "$po" ] || continue
   mo="${po%.po}.mo"
   if [ ! -f "$mo" ] || [ "$po" -nt "$mo" ]; then
