@@ -84,7 +84,8 @@ def baseline_insert(connection, postgis):
     import shapely
     from django.db import transaction
 
-    geom_type = "geometry(MultiPolygon, 4326)" if postgis else "BLOB"
+    # Any geometry type: the area layers are MultiPolygons, the departments' offices Points.
+    geom_type = "geometry(Geometry, 4326)" if postgis else "BLOB"
     from_wkb = "ST_GeomFromWKB(%s, 4326)" if postgis else "GeomFromWKB(%s, 4326)"
     started = time.perf_counter()
     total = 0

@@ -15,7 +15,7 @@ import numpy as np
 import pyogrio
 import shapely
 from pyproj import Transformer
-from shapely.geometry import MultiPolygon
+from shapely.geometry import MultiPolygon, Point
 
 TOL_M2 = 1.0
 TO_GK = Transformer.from_crs(4326, 4547, always_xy=True)
@@ -32,13 +32,18 @@ FIELDS = {
     "zones": ["code", "name", "community_code", "households"],
     "compounds": ["code", "name", "community_code", "zone_code", "households", "address"],
     "departments": ["code", "name", "kind", "subdistrict_code"],
-    "cadres": ["code", "name", "department_code", "zone_code", "phone"],
+    "cadres": ["code", "name", "department_code", "zone_code", "phone", "head"],
     "leaders": ["code", "name", "title", "branch_codes"],
 }
 # name: (kind, sub-district or None for "any", demonstration)
 NAMED = {"马渡村": ("village", "兴达路", "planned_five_star"), "通信花园社区": ("community", None, "planned_five_star"),
          "省委社区": ("community", "经八路", "planned_five_star"), "杲村": ("village", "花园路", "quasi_five_star"),
          "戊院社区": ("community", "花园路", "quasi_five_star"), "建业城市花园社区": ("community", None, "quasi_five_star")}
+GEOMETRY = {"district": "MultiPolygon", "subdistricts": "MultiPolygon", "communities": "MultiPolygon",
+            "grids": "MultiPolygon", "zones": "MultiPolygon", "compounds": "MultiPolygon", "departments": "Point"}
+DEPT_RADIUS_M = 3000.0   # district departments: within this distance of the district's centroid
+DEPT_SPACING_M = 50.0    # ... and this far apart (no two on top of each other)
+OFFICE_INSET_M = 100.0   # a sub-district office at least this far inside its sub-district
 REQUIRED_DEPTS = ["区委组织部", "区委政法委", "区委社治委", "区农委", "区城市管理局", "区住房和城乡建设局", "区市场监督管理局",
                   "区应急管理局", "区生态环境分局", "区卫生健康委员会", "区民政局", "区信访局", "公安分局", "区消防救援大队",
                   "区交通运输局", "区园林绿化中心", "区水利局"]
@@ -74,6 +79,35 @@ def tiling(parent, children):
     return off, overlap
 
 
+def check_offices(G, depts, cadres, zones, com_by, district):
+    """Work-unit offices (departments near the district's centre, offices well inside their sub-district)
+    and zone heads (one a zone, from the zone's own sub-district office)."""
+    points = G["departments"]
+    central = [points[x["code"]] for x in depts if x["kind"] == "district_department" and x["code"] in points]
+    centre = district.centroid
+    far = max((p.distance(centre) for p in central), default=0.0)
+    check(f"district departments inside the district, within {DEPT_RADIUS_M / 1000:.0f} km of its centroid",
+          all(district.contains(p) for p in central) and far <= DEPT_RADIUS_M, f"farthest {far:.0f} m")
+    pairs = shapely.distance(np.array(central)[:, None], np.array(central)[None, :]) if len(central) > 1 else np.zeros((1, 1))
+    closest = float(pairs[~np.eye(len(pairs), dtype=bool)].min()) if len(central) > 1 else math.inf
+    check(f"district departments at least {DEPT_SPACING_M:.0f} m apart", closest >= DEPT_SPACING_M, f"closest {closest:.0f} m")
+    bad = [x["code"] for x in depts if x["kind"] == "subdistrict_office" and not (
+        x["code"] in points and G["subdistricts"][x["subdistrict_code"]].buffer(-OFFICE_INSET_M).contains(points[x["code"]]))]
+    check(f"sub-district offices inside their sub-district, at least {OFFICE_INSET_M:.0f} m from its border", not bad,
+          ",".join(bad[:5]))
+    bad = [x["code"] for x in cadres if x["head"] not in (0, 1)]
+    check("cadres' head is 0 or 1", not bad, ",".join(bad[:5]))
+    heads = defaultdict(list)
+    for x in cadres:
+        if x["head"] == 1:
+            heads[x["zone_code"]].append(x)
+    bad = [z["code"] for z in zones if len(heads.get(z["code"], [])) != 1]
+    check("exactly one head per zone", not bad, ",".join(bad[:5]))
+    bad = [z["code"] for z in zones for x in heads.get(z["code"], [])
+           if x["department_code"] != "SD" + com_by[z["community_code"]]["subdistrict_code"]]
+    check("each zone head comes from the zone's own sub-district office", not bad, ",".join(bad[:5]))
+
+
 def main(path):
     print(f"checking {path}")
     layers = dict(pyogrio.list_layers(path))
@@ -82,12 +116,17 @@ def main(path):
     for name, cols in FIELDS.items():
         info = pyogrio.read_info(path, layer=name)
         check(f"{name}: fields are exactly {cols}", list(info["fields"]) == cols, str(list(info["fields"])))
-        if info["geometry_type"]:
-            check(f"{name}: MultiPolygon in EPSG:4326", info["geometry_type"] == "MultiPolygon" and info["crs"] == "EPSG:4326",
+        kind = GEOMETRY.get(name)
+        if kind:
+            check(f"{name}: {kind} in EPSG:4326", info["geometry_type"] == kind and info["crs"] == "EPSG:4326",
                   f"{info['geometry_type']} {info['crs']}")
         df = pyogrio.read_dataframe(path, layer=name, read_geometry=bool(info["geometry_type"]))
         L[name] = df.to_dict("records")
-        if info["geometry_type"]:
+        if kind == "Point":
+            points = np.array(df.geometry.values) if info["geometry_type"] else np.array([None] * len(df))
+            check(f"{name}: every feature has a point", all(isinstance(g, Point) and not g.is_empty for g in points))
+            G[name] = {r["code"]: to_gk(g) for r, g in zip(L[name], points) if isinstance(g, Point)}
+        elif info["geometry_type"]:
             geoms = np.array(df.geometry.values)
             check(f"{name}: every geometry a valid, non-empty MultiPolygon",
                   all(isinstance(g, MultiPolygon) and not g.is_empty and g.is_valid for g in geoms))
@@ -251,6 +290,7 @@ def main(path):
           all(re.fullmatch(r"1[3-9]\d{9}", x["phone"]) for x in cadres) and len({x["phone"] for x in cadres}) == len(cadres))
     check("cadre names non-empty Chinese", all(re.fullmatch(r"[\u4e00-\u9fff]{2,4}", x["name"]) for x in cadres + leaders))
     check("leader codes LD01-LD55", sorted(x["code"] for x in leaders) == [f"LD{i:02d}" for i in range(1, 56)])
+    check_offices(G, depts, cadres, zones, com_by, district)
     answered = [b for x in leaders for b in x["branch_codes"].split(",")]
     check("each leader answers for 3-5 branches", all(3 <= len(x["branch_codes"].split(",")) <= 5 for x in leaders))
     check("leaders cover all 214 branches exactly once", sorted(answered) == sorted(com_by), f"{len(answered)} listed")

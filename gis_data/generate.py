@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Deterministic sample district for GridGov: 金水区 (410105) with 17 sub-districts, 214 villages/communities,
-~1,500 grids, 281 zones of 644 unmanaged compounds, departments, cadres and leaders.
+~1,500 grids, 281 zones of 644 unmanaged compounds, departments with their office points, cadres (one zone head
+each zone) and leaders.
 
     python gis_data/generate.py [--out gis_data/district.gpkg]
 
 Geometry is built in metres in a local frame centred on the district (EPSG:4547 minus a whole-metre offset),
-then written as EPSG:4326 rounded to 7 decimals. Everything random comes from one numpy generator, so two
-runs give byte-identical files. No Django here: the stages are plain functions over shapely geometries.
+then written as EPSG:4326 rounded to 7 decimals. Everything random comes from one numpy generator (and the work
+units' offices and zone heads, added later, from a second one seeded from the same SEED so the rest stayed as it
+was), so two runs give byte-identical files. No Django here: the stages are plain functions over shapely geometries.
 """
 import argparse
 import math
@@ -19,6 +21,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+import shapely.ops
 from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Point, Polygon
 
@@ -141,6 +144,12 @@ def to_wgs(geom):
         return np.round(np.column_stack([lon, lat]), 7)
     g = shapely.transform(geom, f)
     return g if isinstance(g, MultiPolygon) else MultiPolygon([g])
+
+
+def to_wgs_point(p):
+    """A local-metre point -> EPSG:4326 Point rounded to 7 decimals."""
+    lon, lat = TO_WGS.transform(p.x + _E0, p.y + _N0)
+    return Point(round(lon, 7), round(lat, 7))
 
 
 def to_gk(geom_wgs):
@@ -386,18 +395,77 @@ def build_people(rng, subs, comms, zones):
     return depts, cadres, leaders
 
 
-# ---------------------------------------------------------------- stage 9: write
+# ---------------------------------------------------------------- stage 9: work-unit offices and zone heads
+
+DEPT_RADIUS_M = 2500.0        # district departments sit within this distance of the district's centre
+DEPT_SPACING_M = 150.0        # ... and at least this far apart (separate buildings)
+OFFICE_INSET_M = 250.0        # a sub-district office lies at least this far inside its sub-district
+OFFICE_JITTER_M = 400.0       # ... within this distance of the sub-district's interior anchor
+
+
+def place_offices(rng, district, subs, depts, cadres, zones):
+    """Give every work unit an office point and every zone a head.
+
+    Drawn from their own generator (seeded from SEED), after everything else, so adding them left every
+    earlier layer byte-identical. District departments cluster around the district's centroid (the
+    government quarter): uniform in a disc of DEPT_RADIUS_M, DEPT_SPACING_M apart, 300 m inside the outline.
+    A sub-district office sits near its sub-district's interior anchor: the centroid when it lies well inside,
+    else the pole of inaccessibility (the point farthest from the boundary), moved at random by up to
+    OFFICE_JITTER_M while staying OFFICE_INSET_M inside. The zone head is one of the zone's cadres from its
+    own sub-district office."""
+    centre = np.array(district.centroid.coords[0])
+    inside = district.buffer(-300.0)
+    taken = []
+    for d in depts:
+        if d["kind"] != "district_department":
+            continue
+        while True:
+            r, t = DEPT_RADIUS_M * math.sqrt(rng.random()), rng.uniform(0, 2 * math.pi)
+            p = Point(centre[0] + r * math.cos(t), centre[1] + r * math.sin(t))
+            if inside.contains(p) and all(p.distance(q) >= DEPT_SPACING_M for q in taken):
+                break
+        taken.append(p)
+        d["point"] = p
+    by_code = {s["code"]: s for s in subs}
+    for d in depts:
+        if d["kind"] != "subdistrict_office":
+            continue
+        geom = by_code[d["subdistrict_code"]]["geom"]
+        inner = geom.buffer(-OFFICE_INSET_M)
+        anchor = geom.centroid if inner.contains(geom.centroid) else shapely.ops.polylabel(geom, tolerance=10.0)
+        while True:
+            r, t = OFFICE_JITTER_M * math.sqrt(rng.random()), rng.uniform(0, 2 * math.pi)
+            p = Point(anchor.x + r * math.cos(t), anchor.y + r * math.sin(t))
+            if inner.contains(p):
+                break
+        d["point"] = p
+    for d in depts:
+        d["geometry"] = to_wgs_point(d["point"])
+    from_office = {}
+    for c in cadres:
+        if c["department_code"] == "SD" + c["zone_code"][1:10]:
+            from_office.setdefault(c["zone_code"], []).append(c["code"])
+    heads = {}
+    for z in zones:
+        office = from_office[z["code"]]
+        heads[z["code"]] = office[int(rng.integers(0, len(office)))]
+    for c in cadres:
+        c["head"] = int(heads[c["zone_code"]] == c["code"])
+    log(f"offices: {len(depts)} points, zone heads: {len(heads)}")
+
+
+# ---------------------------------------------------------------- stage 10: write
 
 def write(out, district_wgs, subs, comms, grids, zones, compounds, depts, cadres, leaders):
     if os.path.exists(out):
         os.remove(out)
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": OGR_DATE})
 
-    def layer(name, rows, cols, geom=True):
+    def layer(name, rows, cols, geom="MultiPolygon"):
         df = pd.DataFrame([{k: r[k] for k in cols} for r in rows], columns=cols)
         if geom:
             df = gpd.GeoDataFrame(df, geometry=[r["geometry"] for r in rows], crs="EPSG:4326")
-            pyogrio.write_dataframe(df, out, layer=name, driver="GPKG", geometry_type="MultiPolygon")
+            pyogrio.write_dataframe(df, out, layer=name, driver="GPKG", geometry_type=geom)
         else:
             pyogrio.write_dataframe(df, out, layer=name, driver="GPKG")
 
@@ -414,8 +482,8 @@ def write(out, district_wgs, subs, comms, grids, zones, compounds, depts, cadres
     layer("zones", zones, ["code", "name", "community_code", "households"])
     layer("compounds", sorted(compounds, key=lambda k: k["code"]),
           ["code", "name", "community_code", "zone_code", "households", "address"])
-    layer("departments", depts, ["code", "name", "kind", "subdistrict_code"], geom=False)
-    layer("cadres", cadres, ["code", "name", "department_code", "zone_code", "phone"], geom=False)
+    layer("departments", depts, ["code", "name", "kind", "subdistrict_code"], geom="Point")
+    layer("cadres", cadres, ["code", "name", "department_code", "zone_code", "phone", "head"], geom=False)
     layer("leaders", leaders, ["code", "name", "title", "branch_codes"], geom=False)
     log(f"wrote {out} ({os.path.getsize(out) / 1e6:.2f} MB)")
 
@@ -432,6 +500,7 @@ def main():
     district_wgs = assign_codes(whole, subs, comms, grids)
     zones, compounds = build_zones(rng, subs, comms, grids)
     depts, cadres, leaders = build_people(rng, subs, comms, zones)
+    place_offices(np.random.default_rng([SEED, 9]), whole, subs, depts, cadres, zones)
     write(args.out, district_wgs, subs, comms, grids, zones, compounds, depts, cadres, leaders)
 
 

@@ -29,7 +29,9 @@ def export_district(path, *, progress=None):
     counts = {}
     for name, frame in frames.items():
         bar = progress(name, len(frame)) if progress else None
-        pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG")
+        # Declared, not inferred: a points layer whose features all lack a point is still a Point layer.
+        geometry_type = "Point" if LAYERS[name].points else None
+        pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG", geometry_type=geometry_type)
         counts[name] = len(frame)
         if bar:
             bar.update(len(frame))
@@ -76,10 +78,9 @@ def district_frames():
             for c in Compound.objects.select_related("community", "zone").order_by("code")
         ],
         "departments": [
-            {"code": code, "name": name, "kind": kind, "subdistrict_code": subdistrict or ""}
-            for code, name, kind, subdistrict in Department.objects.order_by("code").values_list(
-                "code", "name", "kind", "subdistrict__code"
-            )
+            {"code": d.code, "name": d.name, "kind": d.kind,
+             "subdistrict_code": d.subdistrict.code if d.subdistrict else "", "geom": d.office_point}
+            for d in Department.objects.select_related("subdistrict").order_by("code")
         ],
         "cadres": cadre_rows(),
         "leaders": leader_rows(),
@@ -91,12 +92,13 @@ def cadre_rows():
     # One zone per cadre in the file format; a cadre working several zones is
     # written with the first by code.
     zone_of = {}
-    for cadre, zone in ZoneAssignment.objects.order_by("zone__code").values_list("cadre_id", "zone__code"):
-        zone_of.setdefault(cadre, zone)
+    assignments = ZoneAssignment.objects.order_by("zone__code").values_list("cadre_id", "zone__code", "is_head")
+    for cadre, zone, is_head in assignments:
+        zone_of.setdefault(cadre, (zone, int(is_head)))
     people = Person.objects.filter(role=Role.ZONE_CADRE).order_by("code")
     return [
-        {"code": code, "name": name, "department_code": department or "", "zone_code": zone_of.get(pk, ""),
-         "phone": phone}
+        {"code": code, "name": name, "department_code": department or "", "zone_code": zone_of.get(pk, ("", 0))[0],
+         "phone": phone, "head": zone_of.get(pk, ("", 0))[1]}
         for pk, code, name, department, phone in people.values_list("pk", "code", "name", "department__code", "phone")
     ]
 
@@ -115,10 +117,11 @@ def leader_rows():
 def _frame(name, rows):
     spec = LAYERS[name]
     columns = list(spec.fields)
-    frame = pd.DataFrame(rows, columns=columns + (["geom"] if spec.spatial else []))
-    for column in spec.counts:
+    spatial = spec.spatial or spec.points
+    frame = pd.DataFrame(rows, columns=columns + (["geom"] if spatial else []))
+    for column in spec.counts + spec.flags:
         frame[column] = frame[column].astype("int64")
-    if not spec.spatial:
+    if not spatial:
         return frame
-    geoms = shapely.from_wkb([bytes(g.wkb) for g in frame.pop("geom")])
+    geoms = shapely.from_wkb([None if g is None else bytes(g.wkb) for g in frame.pop("geom")])
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=SRID), crs=SRID)

@@ -9,7 +9,10 @@ Accepted inputs:
 
 Spatial layers are reprojected to EPSG:4326 from whatever CRS they carry;
 a spatial layer without a CRS is refused, since guessing one would put the
-district somewhere else.  Nothing here touches the database.
+district somewhere else.  The departments' office points come the same way
+(a Point layer), or from `lon`/`lat` columns of a table (a CSV), or not at
+all (a plain table: the file says nothing about them).  Nothing here touches
+the database.
 """
 
 import math
@@ -23,13 +26,18 @@ import pyogrio
 import shapely
 
 from apps.gisio.problems import ProblemList
-from apps.gisio.spec import DBF_NAME_WIDTH, LAYERS, OPTIONAL_LAYERS
+from apps.gisio.spec import DBF_NAME_WIDTH, LAYERS, LONLAT_COLUMNS, OPTIONAL_LAYERS
 
 SRID = 4326
-FOLDER_EXTENSIONS = {
-    True: (".shp", ".geojson", ".json"),
-    False: (".csv", ".json", ".geojson", ".dbf"),
-}
+POLYGON_EXTENSIONS = (".shp", ".geojson", ".json")
+TABLE_EXTENSIONS = (".csv", ".json", ".geojson", ".dbf")
+POINT_EXTENSIONS = (".shp",) + TABLE_EXTENSIONS
+
+
+def folder_extensions(spec):
+    if spec.spatial:
+        return POLYGON_EXTENSIONS
+    return POINT_EXTENSIONS if spec.points else TABLE_EXTENSIONS
 
 
 @dataclass
@@ -37,7 +45,9 @@ class Layer:
     name: str
     file: str  # as shown in messages
     rows: list  # one dict per feature: field name -> text ("" when empty)
-    geoms: np.ndarray | None = None  # shapely geometries in EPSG:4326 (None entries for missing ones)
+    # Shapely geometries in EPSG:4326 (None entries for missing ones); None for a table,
+    # including a points layer that carries no points at all.
+    geoms: np.ndarray | None = None
     columns: frozenset = field(default_factory=frozenset)  # spec fields the file has
     crs: str = ""  # the CRS the file was in, for the summary
 
@@ -87,7 +97,7 @@ def locate_layers(path, problems):
         files = {child.name.lower(): child for child in path.iterdir() if child.is_file()}
         sources = {}
         for name, spec in LAYERS.items():
-            candidates = [files[name + ext] for ext in FOLDER_EXTENSIONS[spec.spatial] if name + ext in files]
+            candidates = [files[name + ext] for ext in folder_extensions(spec) if name + ext in files]
             if ".dbf" in [c.suffix.lower() for c in candidates] and name + ".shp" in files:
                 candidates = [c for c in candidates if c.suffix.lower() != ".dbf"]
             if len(candidates) > 1:
@@ -96,7 +106,7 @@ def locate_layers(path, problems):
             elif candidates:
                 sources[name] = (candidates[0], None)
             elif name not in OPTIONAL_LAYERS:
-                wanted = " or ".join(name + ext for ext in FOLDER_EXTENSIONS[spec.spatial])
+                wanted = " or ".join(name + ext for ext in folder_extensions(spec))
                 problems.add(path.name, name, f"required layer is missing: no {wanted} in the folder")
         return sources
     if not path.exists():
@@ -124,7 +134,10 @@ def read_layer(name, file_path, layer_name, problems):
 
     has_geometry = isinstance(frame, gpd.GeoDataFrame) and bool(frame.geometry.notna().any())
     geoms, crs = None, ""
-    if spec.spatial:
+    if spec.points and not has_geometry:
+        geoms = _lonlat_points(frame, label, name, problems)
+        crs = f"EPSG:{SRID}" if geoms is not None else ""
+    elif spec.spatial or spec.points:
         if not has_geometry:
             problems.add(label, name, "layer has no geometry; expected polygons")
             return None
@@ -151,6 +164,38 @@ def read_layer(name, file_path, layer_name, problems):
         for values in frame[names].itertuples(index=False, name=None)
     ]
     return Layer(name, label, rows, geoms, columns, crs)
+
+
+def _lonlat_points(frame, label, name, problems):
+    """Points from `lon`/`lat` columns (degrees, EPSG:4326), None entries where both are empty;
+    None if the table has no such columns (it then says nothing about points)."""
+    lon_column, lat_column = LONLAT_COLUMNS
+    if lon_column not in frame.columns and lat_column not in frame.columns:
+        return None
+    for column in LONLAT_COLUMNS:
+        if column not in frame.columns:
+            other = next(c for c in LONLAT_COLUMNS if c != column)
+            problems.add(label, name, f"has a {other} column but no {column} column", field=column)
+            return None
+    codes = [_text(v) for v in frame["code"]] if "code" in frame.columns else [""] * len(frame)
+    points = []
+    for index, (lon, lat) in enumerate(zip(frame[lon_column], frame[lat_column], strict=True)):
+        lon, lat = _text(lon), _text(lat)
+        if lon == "" and lat == "":
+            points.append(None)
+            continue
+        values = []
+        for column, text, limit in ((lon_column, lon, 180), (lat_column, lat, 90)):
+            try:
+                value = float(text)
+            except ValueError:
+                value = math.nan
+            if not (math.isfinite(value) and -limit <= value <= limit):
+                message = f"expected degrees between -{limit} and {limit} (EPSG:4326), got {text!r}"
+                problems.add(label, name, message, feature=index + 1, code=codes[index], field=column)
+            values.append(value)
+        points.append(shapely.Point(values) if all(math.isfinite(v) for v in values) else None)
+    return np.array(points, dtype=object)
 
 
 def _column_names(columns, wanted):

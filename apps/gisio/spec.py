@@ -17,6 +17,11 @@ class LayerSpec:
     optional: tuple[str, ...] = ()
     # Fields holding a whole number >= 0; an empty value counts as 0.
     counts: tuple[str, ...] = ()
+    # Fields holding a yes/no flag: 1 or 0 (also true/false); an empty value counts as 0.
+    flags: tuple[str, ...] = ()
+    # A Point per feature, optional: the layer may also come as a plain table (or a CSV with
+    # lon/lat columns). Only `departments`: a work unit's office location.
+    points: bool = False
 
     @property
     def fields(self):
@@ -52,14 +57,21 @@ LAYERS = {
             ("households", "address"),
             ("households",),
         ),
-        LayerSpec("departments", False, ("code", "name", "kind"), ("subdistrict_code",)),
-        LayerSpec("cadres", False, ("code", "name", "department_code", "zone_code"), ("phone",)),
+        LayerSpec("departments", False, ("code", "name", "kind"), ("subdistrict_code",), points=True),
+        LayerSpec(
+            "cadres", False, ("code", "name", "department_code", "zone_code"), ("phone", "head"), flags=("head",)
+        ),
         LayerSpec("leaders", False, ("code", "name", "branch_codes"), ("title",)),
     )
 }
 # Every layer but `district` must be there; without it the district is the
 # union of the sub-districts.
 OPTIONAL_LAYERS = frozenset({"district"})
+
+# A table of points may give them as longitude/latitude columns (a CSV has no geometry of its
+# own); their values are degrees in EPSG:4326 (CGCS2000 agrees to centimetres).
+LONLAT_COLUMNS = ("lon", "lat")
+FLAG_VALUES = {"": False, "0": False, "1": True, "false": False, "true": True}
 
 # Shapefile (.dbf) field names hold at most 10 characters: `subdistrict_code`
 # arrives as `subdistric`. Reading maps them back through this width.

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 from pyproj import Transformer
-from shapely.geometry import MultiPolygon
+from shapely.geometry import MultiPolygon, Point
 
 from apps.gisio.problems import ProblemList
 from apps.gisio.spec import (
@@ -23,6 +23,7 @@ from apps.gisio.spec import (
     CONTAINMENT_TOLERANCE_M2,
     DEMONSTRATIONS,
     DEPARTMENT_KINDS,
+    FLAG_VALUES,
     LAYERS,
     MAX_LENGTHS,
 )
@@ -70,7 +71,10 @@ class _Checker:
         self.check_children("compounds", "community_code", "communities", lambda code: code[1:13])
         self.check_compound_zones()
         self.check_departments()
+        self.check_office_points()
         self.check_cadres()
+        self.check_heads()
+        self.check_offices_of_cadres()
         self.check_leaders()
         self.check_containment()
         clean = {}
@@ -118,6 +122,13 @@ class _Checker:
                         message = f"expected a whole number >= 0, got {value!r}"
                         self.add(layer.name, index, message, field=column, code=code)
                         usable = False
+                elif column in spec.flags:
+                    if value.lower() in FLAG_VALUES:
+                        value = FLAG_VALUES[value.lower()]
+                    else:
+                        message = f"expected 1 (yes) or 0 (no), got {value!r}"
+                        self.add(layer.name, index, message, field=column, code=code)
+                        usable = False
                 elif column == "name" and not value:
                     self.add(layer.name, index, "name is empty", field=column, code=code)
                     usable = False
@@ -129,6 +140,10 @@ class _Checker:
             if spec.spatial:
                 geom = self.check_geometry(layer, index, code)
                 usable = usable and geom is not None
+                record["geom"] = geom
+            elif spec.points and layer.geoms is not None:
+                geom, ok = self.check_point(layer, index, code)
+                usable = usable and ok
                 record["geom"] = geom
             records.append(record if usable else None)
         return records
@@ -147,6 +162,19 @@ class _Checker:
                      field="geometry", code=code)
             return None
         return MultiPolygon([geom]) if geom.geom_type == "Polygon" else geom
+
+    def check_point(self, layer, index, code):
+        """(Point or None when the feature has none, whether the feature is usable)."""
+        geom = layer.geoms[index]
+        if geom is None or geom.is_empty:
+            return None, True
+        if geom.geom_type == "MultiPoint" and len(geom.geoms) == 1:
+            geom = geom.geoms[0]
+        if geom.geom_type != "Point":
+            self.add(layer.name, index, f"expected a Point (the office location), got a {geom.geom_type}",
+                     field="geometry", code=code)
+            return None, False
+        return Point(geom.x, geom.y), True
 
     # -- references between layers -----------------------------------------------------
 
@@ -269,6 +297,28 @@ class _Checker:
                 if kind == "subdistrict_office":
                     offices[parent] = code
 
+    def check_office_points(self):
+        """An office point lies inside its sub-district (an office) or the district (a district department)."""
+        subdistricts = {r["code"]: r["geom"] for _, r in self.each("subdistricts")}
+        district = next((r for _, r in self.each("district")), None)
+        if district is None and "district" not in self.records and subdistricts:
+            district = {"code": next(iter(subdistricts))[:6], "geom": shapely.union_all(list(subdistricts.values()))}
+        for index, record in self.each("departments"):
+            point, code = record.get("geom"), record["code"]
+            if point is None:
+                continue
+            if record["kind"] == "subdistrict_office":
+                parent = subdistricts.get(record["subdistrict_code"])
+                where = f"its sub-district {record['subdistrict_code']}"
+            else:
+                parent = district and district["geom"]
+                where = f"the district {district and district['code']}"
+            if parent is None or parent.covers(point):
+                continue
+            distance = shapely.distance(*_metric(np.array([parent, point], dtype=object)))
+            self.reject("departments", index, f"office location lies outside {where} by {distance:.0f} m",
+                        field="geometry", code=code)
+
     def check_cadres(self):
         departments, zones = self.usable_codes("departments"), self.usable_codes("zones")
         leaders = self.known("leaders")
@@ -290,6 +340,45 @@ class _Checker:
             if per_zone[zone] != CADRES_PER_ZONE:
                 self.add("cadres", None, f"zone {zone} has {per_zone[zone]} cadre(s); each zone needs exactly "
                          f"{CADRES_PER_ZONE}", field="zone_code")
+
+    def check_heads(self):
+        """At most one head (片区长) a zone, and the head is from the zone's own sub-district office."""
+        if not self.dataset.has("cadres", "head"):
+            return
+        zones = {r["code"]: r for _, r in self.each("zones")}
+        offices = {r["subdistrict_code"]: r["code"] for _, r in self.each("departments")
+                   if r["kind"] == "subdistrict_office"}
+        heads = {}
+        for index, record in self.each("cadres"):
+            if not record["head"]:
+                continue
+            code, zone_code = record["code"], record["zone_code"]
+            subdistrict = zones[zone_code]["community_code"][:9]
+            office = offices.get(subdistrict)
+            if office is None:
+                self.reject("cadres", index, f"cadre is head of zone {zone_code}, but its sub-district {subdistrict} "
+                            "has no office in the departments layer to take a head from", field="head", code=code)
+            elif record["department_code"] != office:
+                self.reject("cadres", index, f"cadre is head of zone {zone_code} but belongs to "
+                            f"{record['department_code']}; a zone head comes from the zone's sub-district office "
+                            f"{office}", field="head", code=code)
+            elif zone_code in heads:
+                first_code, first_index = heads[zone_code]
+                self.reject("cadres", index, f"zone {zone_code} already has a head ({first_code}, feature "
+                            f"{first_index + 1}); a zone has one head", field="head", code=code)
+            else:
+                heads[zone_code] = (code, index)
+
+    def check_offices_of_cadres(self):
+        """Cadres are assigned to zones near their work unit: a unit with cadres needs its office point."""
+        if "cadres" not in self.dataset.layers:
+            return
+        has_cadres = {row.get("department_code", "") for row in self.dataset.layers["cadres"].rows}
+        for index, record in self.each("departments"):
+            code = record["code"]
+            if code in has_cadres and record.get("geom") is None:
+                self.add("departments", index, f"department {code} has cadres but no office location "
+                         "(needed to assign cadres)", field="geometry", code=code)
 
     def reference_problem(self, layer, code, noun):
         """What is wrong with a reference to `code`; None if the row exists but was rejected (reported there)."""

@@ -85,6 +85,9 @@ def check_database_conflicts(clean):
     problems.raise_if_any()
 
 
+# The model field a layer's geometry goes to, where it is not `geom`.
+GEOMETRY_FIELDS = {"departments": "office_point"}
+
 # Per layer, the record fields copied as they are onto the model's fields of the same name.
 COPIED = {
     "district": ["name"],
@@ -135,7 +138,7 @@ class _Writer:
         """The model's field values for `record`: copied fields the file has, links to parents, geometry."""
         values = {name: record[name] for name in COPIED[layer] if name in record} | links(record)
         if "geom" in record:
-            values["geom"] = record["geom"]
+            values[GEOMETRY_FIELDS.get(layer, "geom")] = record["geom"]
         return values
 
     def sync_layer(self, layer, model, links):
@@ -173,23 +176,52 @@ class _Writer:
         )
 
     def sync_assignments(self):
-        """The cadres layer says who works each zone: add what it lists, drop what it no longer does."""
+        """The cadres layer says who works each zone and who heads it: add what it lists, drop what it
+        no longer does, set the head flags.
+
+        Without a `head` column the file says nothing about heads: new assignments are not heads and
+        existing ones keep their flag unless the file moved the head's cadre out of the zone's
+        sub-district office. The one-head-per-zone index is checked row by row, so old heads are
+        cleared before new ones are set.
+        """
         zones, cadres = self.ids["zones"], self.ids["cadres"]
-        wanted = {(zones[r["zone_code"]], cadres[r["code"]]) for r in self.clean["cadres"].records}
+        records = self.clean["cadres"].records
+        wanted = {(zones[r["zone_code"]], cadres[r["code"]]) for r in records}
         rows = ZoneAssignment.objects.filter(zone_id__in=list({zone for zone, _ in wanted}))
-        existing = {(zone, cadre): pk for pk, zone, cadre in rows.values_list("pk", "zone_id", "cadre_id")}
+        existing = {(zone, cadre): (pk, is_head) for pk, zone, cadre, is_head in
+                    rows.values_list("pk", "zone_id", "cadre_id", "is_head")}
+        if "head" in self.clean["cadres"].columns:
+            heads = {(zones[r["zone_code"]], cadres[r["code"]]) for r in records if r["head"]}
+        else:
+            office_of_zone = self.zone_offices()
+            department_of = {cadres[r["code"]]: self.ids["departments"][r["department_code"]] for r in records}
+            heads = {pair for pair, (_, is_head) in existing.items() if is_head and pair in wanted
+                     and department_of[pair[1]] == office_of_zone.get(pair[0])}
         report = LayerReport("zone assignments")
         bar = self.progress(report.layer, len(wanted))
-        new = [ZoneAssignment(zone_id=zone, cadre_id=cadre) for zone, cadre in sorted(wanted - existing.keys())]
-        ZoneAssignment.objects.bulk_create(new, batch_size=BATCH)
-        dropped = [pk for pair, pk in existing.items() if pair not in wanted]
+        dropped = [pk for pair, (pk, _) in existing.items() if pair not in wanted]
         for start in range(0, len(dropped), BATCH):
             ZoneAssignment.objects.filter(pk__in=dropped[start : start + BATCH]).delete()
-        report.created, report.removed = len(new), len(dropped)
-        report.unchanged = len(wanted) - len(new)
+        demoted = [pk for pair, (pk, is_head) in existing.items() if is_head and pair in wanted and pair not in heads]
+        promoted = [pk for pair, (pk, is_head) in existing.items() if not is_head and pair in heads]
+        for pks, flag in ((demoted, False), (promoted, True)):
+            for start in range(0, len(pks), BATCH):
+                ZoneAssignment.objects.filter(pk__in=pks[start : start + BATCH]).update(is_head=flag)
+        new = [ZoneAssignment(zone_id=zone, cadre_id=cadre, is_head=(zone, cadre) in heads)
+               for zone, cadre in sorted(wanted - existing.keys())]
+        ZoneAssignment.objects.bulk_create(new, batch_size=BATCH)
+        report.created, report.removed, report.updated = len(new), len(dropped), len(demoted) + len(promoted)
+        report.unchanged = len(wanted) - len(new) - report.updated
         bar.update(len(wanted))
         bar.close()
         self.reports.append(report)
+
+    def zone_offices(self):
+        """{zone id: id of the office of the zone's sub-district} as the file leaves them."""
+        offices = {r["subdistrict_code"]: self.ids["departments"][r["code"]] for r in self.clean["departments"].records
+                   if r["kind"] == "subdistrict_office"}
+        zones = self.ids["zones"]
+        return {zones[r["code"]]: offices.get(r["community_code"][:9]) for r in self.clean["zones"].records}
 
     # -- the one comparison ---------------------------------------------------------------
 

@@ -3,13 +3,15 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 
-from apps.areas.admin import ByRelated, ByRelatedInUse, RelatedLabelsMixin, related_column
+from apps.areas.admin import ByRelated, ByRelatedInUse, MapAdmin, RelatedLabelsMixin, related_column
 from apps.areas.models import SubDistrict
 from apps.people.models import Department, Person
 
 
 @admin.register(Department)
-class DepartmentAdmin(RelatedLabelsMixin, admin.ModelAdmin):
+class DepartmentAdmin(MapAdmin):
+    """The office location (cadres are assigned to zones near it) is placed on a Leaflet map."""
+
     list_display = ("code", "name", "kind", related_column("subdistrict", SubDistrict))
     list_filter = ("kind",)
     list_select_related = ("subdistrict",)

@@ -1,10 +1,11 @@
 """load_district on the real sample: the numbers, idempotence, upserts, --prune."""
 
+import pandas as pd
 import pytest
 import shapely
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
-from gisio_helpers import copy_layers, db_fingerprint, load, summary, write_gpkg
+from gisio_helpers import copy_layers, db_fingerprint, load, summary, wipe_district, write_gpkg
 
 from apps.areas.models import Community, District, Grid, SubDistrict
 from apps.compounds.models import Compound, Zone, ZoneAssignment
@@ -171,3 +172,103 @@ def test_progress_and_summary_follow_verbosity(sample_path, capsys):
     assert quiet.out == "" and quiet.err == ""
     assert "grids: 0 created, 0 updated" in loud.out
     assert "grids" in loud.err  # the tqdm bar of the layer
+
+
+# -- work-unit offices and zone heads ------------------------------------------------------------
+
+
+def test_every_work_unit_gets_its_office_point_and_every_zone_its_head(sample_layers):
+    points = dict(Department.objects.values_list("code", "office_point"))
+    for row in sample_layers["departments"].itertuples():
+        assert (points[row.code].x, points[row.code].y) == pytest.approx((row.geometry.x, row.geometry.y), abs=1e-9)
+    heads = ZoneAssignment.objects.filter(is_head=True)
+    assert heads.count() == Zone.objects.count() == 281
+    assert set(heads.values_list("cadre__code", flat=True)) == set(
+        sample_layers["cadres"].loc[sample_layers["cadres"]["head"] == 1, "code"]
+    )
+
+
+def _head_and_deputy(cadres):
+    """Rows of the first zone's head and of another cadre of its sub-district office."""
+    zone = cadres.loc[0, "zone_code"]
+    rows = cadres.index[cadres["zone_code"] == zone]
+    head = next(r for r in rows if cadres.loc[r, "head"] == 1)
+    deputy = next(r for r in rows if r != head and cadres.loc[r, "department_code"] == "SD" + zone[1:10])
+    return zone, head, deputy
+
+
+def test_handing_the_head_to_another_office_cadre_updates_two_assignments(sample_layers, tmp_path):
+    layers = copy_layers(sample_layers)
+    cadres = layers["cadres"]
+    zone, head, deputy = _head_and_deputy(cadres)
+    cadres.loc[head, "head"], cadres.loc[deputy, "head"] = 0, 1
+
+    counts = summary(load(write_gpkg(layers, tmp_path / "new_head.gpkg")))
+
+    assert counts["zone assignments"] == {"created": 0, "updated": 2, "unchanged": 1403}
+    assert ZoneAssignment.objects.get(zone__code=zone, is_head=True).cadre.code == cadres.loc[deputy, "code"]
+    assert ZoneAssignment.objects.filter(is_head=True).count() == 281
+
+
+def test_moving_an_office_updates_only_that_department(sample_layers, tmp_path):
+    layers = copy_layers(sample_layers)
+    departments = layers["departments"]
+    departments.loc[0, "geometry"] = shapely.affinity.translate(departments.loc[0, "geometry"], xoff=0.001)
+    code = departments.loc[0, "code"]
+
+    counts = summary(load(write_gpkg(layers, tmp_path / "moved.gpkg")))
+
+    assert counts["departments"] == {"created": 0, "updated": 1, "unchanged": 51}
+    assert Department.objects.get(code=code).office_point.x == pytest.approx(departments.loc[0, "geometry"].x)
+
+
+def test_a_department_without_cadres_may_have_no_point(sample_layers, tmp_path):
+    layers = copy_layers(sample_layers)
+    departments = layers["departments"]
+    extra = departments.iloc[[0]].assign(code="D36", name="区档案馆", geometry=[None])
+    layers["departments"] = type(departments)(
+        pd.concat([departments, extra], ignore_index=True), geometry="geometry", crs=departments.crs
+    )
+
+    counts = summary(load(write_gpkg(layers, tmp_path / "archive.gpkg")))
+
+    assert counts["departments"]["created"] == 1
+    assert Department.objects.get(code="D36").office_point is None
+
+
+def test_a_file_without_a_head_column_loads_with_no_heads(sample_layers, tmp_path):
+    layers = copy_layers(sample_layers)
+    layers["cadres"] = layers["cadres"].drop(columns="head")
+    path = write_gpkg(layers, tmp_path / "old.gpkg")
+    wipe_district()
+
+    load(path)
+
+    assert ZoneAssignment.objects.count() == 1405
+    assert not ZoneAssignment.objects.filter(is_head=True).exists()
+
+
+def test_a_file_without_a_head_column_keeps_the_heads_in_force(sample_layers, tmp_path):
+    layers = copy_layers(sample_layers)
+    cadres = layers["cadres"]
+    zone, head, _ = _head_and_deputy(cadres)
+    # The file sends the first zone's head from a district department now: that head cannot stay.
+    cadres.loc[head, "department_code"] = "D01"
+    layers["cadres"] = cadres.drop(columns="head")
+
+    counts = summary(load(write_gpkg(layers, tmp_path / "old.gpkg")))
+
+    assert counts["zone assignments"] == {"created": 0, "updated": 1, "unchanged": 1404}
+    assert not ZoneAssignment.objects.filter(zone__code=zone, is_head=True).exists()
+    assert ZoneAssignment.objects.filter(is_head=True).count() == 280
+
+
+def test_prune_keeps_working_with_points_and_heads(sample_layers, tmp_path):
+    layers = copy_layers(sample_layers)
+    Department.objects.create(code="D99", name="临时部门", kind="district_department")
+
+    counts = summary(load(write_gpkg(layers, tmp_path / "same.gpkg"), "--prune"))
+
+    assert counts["departments"]["deleted"] == 1
+    assert Department.objects.filter(office_point__isnull=False).count() == 52
+    assert ZoneAssignment.objects.filter(is_head=True).count() == 281

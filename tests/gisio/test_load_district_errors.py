@@ -150,11 +150,106 @@ def branch_with_two_leaders(layers):
     )
 
 
+def _office_feature(layers, subdistrict=None):
+    """(row index, code) of a sub-district office in the departments layer (the first, or that sub-district's)."""
+    departments = layers["departments"]
+    offices = departments.index[departments["kind"] == "subdistrict_office"]
+    if subdistrict:
+        offices = departments.index[departments["code"] == "SD" + subdistrict]
+    return offices[0], departments.loc[offices[0], "code"]
+
+
+def office_outside_its_subdistrict(layers):
+    row, code = _office_feature(layers)
+    departments = layers["departments"]
+    other = departments.index[departments["kind"] == "subdistrict_office"][5]
+    departments.loc[row, "geometry"] = departments.loc[other, "geometry"]   # another sub-district's office building
+    subdistrict = departments.loc[row, "subdistrict_code"]
+    return (
+        rf"layer departments, feature {row + 1} \(code {code}\), field geometry: "
+        rf"office location lies outside its sub-district {subdistrict} by [0-9]+ m"
+    )
+
+
+def department_outside_the_district(layers):
+    departments = layers["departments"]
+    departments.loc[4, "geometry"] = shapely.affinity.translate(departments.loc[4, "geometry"], xoff=0.3)  # ~27 km east
+    return (
+        rf"layer departments, feature 5 \(code {departments.loc[4, 'code']}\), field geometry: "
+        r"office location lies outside the district 410105 by [0-9]+ m"
+    )
+
+
+def department_location_is_not_a_point(layers):
+    departments = layers["departments"]
+    departments.loc[1, "geometry"] = departments.loc[1, "geometry"].buffer(0.001)
+    return (
+        rf"layer departments, feature 2 \(code {departments.loc[1, 'code']}\), field geometry: "
+        r"expected a Point \(the office location\), got a Polygon"
+    )
+
+
+def department_with_cadres_but_no_point(layers):
+    departments = layers["departments"]
+    row = departments.index[departments["code"] == "D07"][0]
+    departments.loc[row, "geometry"] = None
+    assert (layers["cadres"]["department_code"] == "D07").any()
+    return (
+        rf"layer departments, feature {row + 1} \(code D07\), field geometry: "
+        r"department D07 has cadres but no office location \(needed to assign cadres\)"
+    )
+
+
+def _zone_cadres(layers, index=0):
+    """The cadres frame and the row indexes of the cadres of its index-th zone."""
+    cadres = layers["cadres"]
+    zone = sorted(cadres["zone_code"].unique())[index]
+    return cadres, zone, list(cadres.index[cadres["zone_code"] == zone])
+
+
+def two_heads_in_a_zone(layers):
+    cadres, zone, rows = _zone_cadres(layers)
+    office = "SD" + zone[1:10]
+    head = next(r for r in rows if cadres.loc[r, "head"] == 1)
+    other = next(r for r in rows if cadres.loc[r, "department_code"] == office and r != head)
+    cadres.loc[other, "head"] = 1
+    first, second = sorted([head, other])
+    return (
+        rf"layer cadres, feature {second + 1} \(code {cadres.loc[second, 'code']}\), field head: "
+        rf"zone {zone} already has a head \({cadres.loc[first, 'code']}, feature {first + 1}\); a zone has one head"
+    )
+
+
+def head_not_from_the_zone_office(layers):
+    cadres, zone, rows = _zone_cadres(layers, 3)
+    office = "SD" + zone[1:10]
+    outsider = next(r for r in rows if cadres.loc[r, "department_code"] != office)
+    cadres.loc[rows, "head"] = 0
+    cadres.loc[outsider, "head"] = 1
+    return (
+        rf"layer cadres, feature {outsider + 1} \(code {cadres.loc[outsider, 'code']}\), field head: "
+        rf"cadre is head of zone {zone} but belongs to {cadres.loc[outsider, 'department_code']}; "
+        rf"a zone head comes from the zone's sub-district office {office}"
+    )
+
+
+def head_is_not_a_flag(layers):
+    cadres = layers["cadres"]
+    cadres["head"] = cadres["head"].astype(object)
+    cadres.loc[0, "head"] = "是"
+    return (
+        rf"layer cadres, feature 1 \(code {cadres.loc[0, 'code']}\), field head: "
+        r"expected 1 \(yes\) or 0 \(no\), got '是'"
+    )
+
+
 BAD_INPUTS = [
     bow_tie, point_grid, missing_field, duplicate_code, no_crs, empty_layer, compound_outside_community,
     grid_crossing_border, zone_crossing_community, unknown_subdistrict, village_code_out_of_range,
     malformed_zone_code, not_a_number, four_cadres_in_a_zone, unknown_department, unknown_zone_of_compound,
-    unknown_branch_of_leader, branch_with_two_leaders,
+    unknown_branch_of_leader, branch_with_two_leaders, office_outside_its_subdistrict, department_outside_the_district,
+    department_location_is_not_a_point, department_with_cadres_but_no_point, two_heads_in_a_zone,
+    head_not_from_the_zone_office, head_is_not_a_flag,
 ]
 
 

@@ -5,11 +5,12 @@ Runs on whichever database DATABASE_URL names; `make test` runs it on both.
 
 from collections import Counter
 
+import numpy as np
 import pytest
 import shapely
 from pyproj import Transformer
 from django.contrib.gis.db.models import Union
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 
 from apps.areas.models import METRIC_SRID, Community, District, Grid, SubDistrict
 from apps.compounds.models import Compound, Zone, ZoneAssignment
@@ -158,3 +159,31 @@ def test_compounds_lie_inside_their_community():
 def test_compounds_never_overlap_each_other():
     _, compounds = _metric(Compound.objects.values_list("id", "geom"))
     assert sum(c.area for c in compounds) - shapely.union_all(compounds).area < 1.0
+
+
+def test_every_sub_district_office_stands_inside_its_own_sub_district():
+    offices = Department.objects.filter(kind="subdistrict_office")
+    assert offices.count() == 17
+    # The database decides: the point-in-polygon runs in PostGIS or SpatiaLite.
+    inside = offices.filter(office_point__within=F("subdistrict__geom"))
+    assert set(inside.values_list("code", flat=True)) == set(offices.values_list("code", flat=True))
+
+
+def test_district_departments_cluster_near_the_district_centre():
+    district = District.objects.get()
+    departments = Department.objects.filter(kind="district_department")
+    assert departments.filter(office_point__within=district.geom).count() == 35
+    _, (centre,) = _metric([(0, district.geom.centroid)])
+    codes, points = _metric(departments.values_list("code", "office_point"))
+    assert shapely.distance(points, centre).max() < 3000.0, "a department farther than 3 km from the centre"
+    spacing = shapely.distance(points[:, None], points[None, :]) + 1e9 * np.eye(len(points))
+    assert spacing.min() >= 50.0, "two departments on top of each other"
+
+
+def test_every_zone_has_one_head_from_its_own_sub_district_office():
+    heads = ZoneAssignment.objects.filter(is_head=True)
+    assert heads.count() == Zone.objects.count() == 281
+    per_zone = Zone.objects.annotate(n=Count("assignments", filter=Q(assignments__is_head=True)))
+    assert set(per_zone.values_list("n", flat=True)) == {1}
+    from_office = heads.filter(cadre__department__subdistrict=F("zone__community__subdistrict"))
+    assert from_office.count() == 281
