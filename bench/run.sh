@@ -8,6 +8,16 @@ bash deploy/services.sh
 export GRIDGOV_VAR_DIR="$ROOT/var/bench"
 mkdir -p "$GRIDGOV_VAR_DIR"
 
+# Pure-algorithm benchmarks read gis_data/district.gpkg directly and use no database: run them once.
+# Their baselines (PySAL spopt) come from bench/requirements.txt, never from requirements.txt.
+NO_DATABASE="bench/bench_zoning.py bench/bench_assignment.py"
+"$PY" -m pip install --quiet -r requirements.txt -r bench/requirements.txt
+say "benchmarks without a database"
+for script in $NO_DATABASE; do
+  echo "--- $script"
+  "$PY" "$script"
+done
+
 for db in postgis spatialite; do
   if [ "$db" = postgis ]; then
     export DATABASE_URL="postgis://gridgov:gridgov@127.0.0.1:5432/gridgov_bench"
@@ -16,6 +26,7 @@ for db in postgis spatialite; do
   fi
   say "benchmarks on $db"
   for script in bench/bench_*.py; do
+    case " $NO_DATABASE " in *" $script "*) continue ;; esac
     echo "--- $script"
     if [ "$script" = bench/bench_load.py ] && [ "$db" = postgis ]; then
       # bench_load drops and recreates its database: keep it away from the

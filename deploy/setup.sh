@@ -6,9 +6,9 @@
 #   deploy/setup.sh test     runtime + PostgreSQL/PostGIS, Redis, Chromium (make test)
 source "$(dirname "$0")/lib.sh"
 
-packages="libgdal32 libgeos-c1v5 libproj25 libsqlite3-mod-spatialite python3-venv gettext"
+packages="libgdal32 libgeos-c1v5 libproj25 libsqlite3-mod-spatialite python3-venv gettext fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
 if [ "${1:-}" = "test" ]; then
-  packages="$packages postgresql-15 postgresql-15-postgis-3 redis-server chromium fonts-noto-cjk"
+  packages="$packages postgresql-15 postgresql-15-postgis-3 redis-server chromium poppler-utils"
 fi
 # Browser libraries pinned in package.json come from npm (Debian's nodejs when none is installed).
 if [ -f package.json ] && ! command -v npm >/dev/null 2>&1; then

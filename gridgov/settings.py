@@ -8,6 +8,8 @@ variable; the README explains each.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +38,8 @@ INSTALLED_APPS = [
     "rest_framework_gis",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "leaflet",
     "apps.areas",
     "apps.people",
@@ -44,6 +48,9 @@ INSTALLED_APPS = [
     "apps.cases",
     "apps.gisio",
     "apps.dashboard",
+    "apps.patrols",
+    "apps.supervision",
+    "apps.bulletins",
 ]
 
 MIDDLEWARE = [
@@ -51,11 +58,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gridgov.middleware.SwitchLanguageMiddleware",
+    # API query strings with a NUL character: a 400, not a PostgreSQL error (gridgov/api_errors.py).
+    "gridgov.api_errors.refuse_nul_in_query",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "gridgov.urls"
@@ -160,12 +170,30 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Every error answers {detail, code, field?} (gridgov/api_errors.py).
+    "EXCEPTION_HANDLER": "gridgov.api_errors.exception_handler",
+    # A JSON body must be an object (a list or a bare number is a 400, not a view tripping over it);
+    # NUL characters in a body are a 400 naming the field.
+    "DEFAULT_PARSER_CLASSES": [
+        "gridgov.api_errors.JSONObjectParser",
+        "gridgov.api_errors.FormParser",
+        "gridgov.api_errors.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "GridGov API",
     "DESCRIPTION": "Grid governance and five-star branch platform: areas, locate, map layers.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from drf-spectacular-sidecar's static files: no CDN, and 'self' under the CSP.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Every status an operation can answer, the one error shape, Open311's error list, locate's ranges.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "gridgov.api_errors.postprocess_schema",
+    ],
 }
 
 # Celery: Redis in production and tests, kombu's filesystem transport under var/
@@ -195,6 +223,15 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "apps.cases.tasks.sweep_outbox", "schedule": envint("OUTBOX_SWEEP_SECONDS", 60)},
     # Five-star indicators the platform measures (三零 from cases, ten-star share), hourly.
     "refresh-star-indicators": {"task": "apps.stars.tasks.refresh_indicators", "schedule": 3600},
+    # Zoning and assignment drafts: re-send jobs a broker outage left queued (older than a minute).
+    "sweep-plans": {"task": "apps.compounds.tasks.sweep_plans", "schedule": 60},
+    # Supervision: overdue rectifications turn red and go to the branch's 包保 leader, every 15 minutes.
+    "check-rectifications": {"task": "apps.supervision.tasks.check_rectifications", "schedule": 900},
+    # Bulletins: the week's digest on Monday, the month's on the 1st, the quarter's on its first day (06:00).
+    "weekly-bulletin": {"task": "apps.bulletins.tasks.make_weekly", "schedule": crontab(minute=0, hour=6, day_of_week=1)},
+    "monthly-bulletin": {"task": "apps.bulletins.tasks.make_monthly", "schedule": crontab(minute=10, hour=6, day_of_month=1)},
+    "quarterly-bulletin": {"task": "apps.bulletins.tasks.make_quarterly",
+                           "schedule": crontab(minute=20, hour=6, day_of_month=1, month_of_year="1,4,7,10")},
 }
 # Publishing a task never blocks a request for long when the broker is down:
 # the outbox sweeper sends what could not be queued.
@@ -252,6 +289,43 @@ LOGGING = {
 if not DEBUG and envbool("SECURE_COOKIES", False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+# HTTPS behind deploy/nginx.conf, which sets X-Forwarded-Proto to the scheme the
+# browser used (and overwrites any the client sent). Trust it only behind that proxy.
+if envbool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+# HSTS: 0 (the demo) sends none; production 31536000 once every page is served over HTTPS.
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured(f"SECURE_HSTS_SECONDS={SECURE_HSTS_SECONDS}: expected 0 (off) or more seconds")
+
+# Content-Security-Policy (django-csp) on every response: scripts and styles from
+# our own origin only, no inline code. The one inline script is django-leaflet's
+# map set-up, allowed by the request's nonce ({% leaflet_map ... csp_nonce=request.csp_nonce %}).
+# Leaflet and ECharts style elements through the CSSOM, which the policy allows;
+# markup must carry classes, never style="" (tests/e2e/test_csp.py loads every page).
+_tiles = {
+    "none": [],
+    "tianditu": ["https://*.tianditu.gov.cn"],
+    "amap": ["https://*.is.autonavi.com"],
+    "osm": ["https://tile.openstreetmap.org"],
+}
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:", *_tiles[GRIDGOV_BASEMAP]],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # Debian 12 ships GDAL 3.6; the check asks for 3.9 to block file/network access
 # while parsing untrusted spatial references. We only parse SRS text from files

@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 CELERY = ROOT / ".venv" / "bin" / "celery"
 PORTS = range(6390, 6490)
@@ -44,6 +46,17 @@ def worker_database_url():
     if connection.is_in_memory_db() or not name.startswith("/"):
         return None
     return f"spatialite:///{name}"
+
+
+def require_worker_database():
+    """`worker_database_url()`, or skip the test when no other process can open the test database."""
+    url = worker_database_url()
+    if url is None:
+        pytest.skip(
+            "the SpatiaLite test database is in memory, which a worker process cannot open; "
+            "set GRIDGOV_TEST_SQLITE_FILE=/path/to/test.sqlite3 (deploy/test.sh does) to run this"
+        )
+    return url
 
 
 def _port_free(port):
@@ -187,3 +200,44 @@ def use_broker(url):
         else:
             os.environ["CELERY_BROKER_URL"] = saved
         _reset_publisher(app)
+
+
+@contextmanager
+def worker_on_own_broker(workdir):
+    """A redis-server and a Celery worker of the block's own, this process publishing to that Redis.
+
+    Yields the worker; both processes are stopped on the way out, even when the block fails.
+    Skips the test when the worker could not open the test database (see require_worker_database).
+    """
+    url = require_worker_database()
+    broker = RedisServer(workdir).start()
+    process = CeleryWorker(broker.url, url, workdir).start()
+    try:
+        with use_broker(broker.url):
+            yield process
+    finally:
+        process.stop()
+        broker.stop()
+
+
+# Module-scoped fixtures for test modules that share one Redis and one worker across their tests;
+# a module takes them with `from celery_helpers import broker, worker, worker_db  # noqa: F401`.
+
+
+@pytest.fixture(scope="module")
+def worker_db(django_db_setup):
+    return require_worker_database()
+
+
+@pytest.fixture(scope="module")
+def broker(worker_db, tmp_path_factory):
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def worker(broker, worker_db, tmp_path_factory):
+    process = CeleryWorker(broker.url, worker_db, tmp_path_factory.mktemp("worker")).start()
+    yield process
+    process.stop()

@@ -71,6 +71,8 @@ def _map_strings():
         "outside": _("This point is outside the district."),
         "locateFailed": _("Could not locate this point."),
         "point": _("Point"),
+        "myArea": _("My area"),
+        "myAreaHint": _("Back to the area you work in"),
     }
 
 
@@ -85,9 +87,13 @@ def _district_bounds():
 
 @login_required
 def map_page(request):
+    # The page opens on the person's own area; who has which area is people's rule.
+    from apps.people.access import area_bounds, person_for
+
     config = {
         **basemap_config(),
         "bounds": _district_bounds(),
+        "area": area_bounds(person_for(request.user)),
         "layers": [{"name": name, "minZoom": min_zoom} for name, min_zoom in MAP_LAYERS],
     }
     layer_urls = [(name, reverse(f"layer-{name}")) for name, _zoom in MAP_LAYERS]

@@ -76,6 +76,12 @@ CATEGORIES = [
     ("G0504", "governance", "楼院治理", "特殊困难群体帮扶", CIVIL, 24, 4, ""),
 ]
 
+# Street classes (CJ/T 214 events and facilities) are public on the Open311 feed, as
+# on FixMyStreet; governance classes (disputes, safety, public order, epidemic,
+# compound affairs, hardship) concern people and stay private. Edited per category
+# in the admin; a category added there starts private.
+PUBLIC_KINDS = ("event", "facility")
+
 OFFICE_HOURS = [(dt.time(8, 30), dt.time(12, 0)), (dt.time(14, 0), dt.time(18, 0))]
 
 # National holidays and adjusted working days (调休) of 2026, as announced by the

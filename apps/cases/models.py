@@ -38,6 +38,13 @@ class Category(models.Model):
     counts_as_accident = models.BooleanField(_("counts as casualty accident (事故)"), default=False)
     counts_as_crime = models.BooleanField(_("counts as criminal/major public-order case (案件)"), default=False)
     active = models.BooleanField(_("active"), default=True)
+    # Open311 and any other anonymous answer show only cases of public categories
+    # (apps/cases/open311.py); disputes, public order, hardship and petitions are private.
+    public = models.BooleanField(
+        _("public"), default=False,
+        help_text=_("Cases of this category appear on the public Open311 feed (location rounded to about 50 m, "
+                    "no names). Leave off for disputes, public order, hardship, petitions and anything personal."),
+    )
 
     class Meta:
         verbose_name = _("category")

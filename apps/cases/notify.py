@@ -78,26 +78,43 @@ ONCE_PER_CASE = ("yellow", "red", "escalated")
 def notify(people, case, kind):
     """Write one inbox notification per person (once per case and kind) and queue its delivery.
 
-    `people`: a Person queryset (or a list of persons). Two statements whatever
-    their number, each an INSERT ... SELECT: the notifications straight from the
-    recipients' query, then their outbox rows. Returns the notifications' ids.
+    `people`: a Person queryset (or a list of persons). Returns the notifications' ids.
     """
     if not isinstance(people, QuerySet):
         people = Person.objects.filter(pk__in=[p.pk for p in people])
     if kind in ONCE_PER_CASE:
         people = people.exclude(pk__in=Notification.objects.filter(case=case, kind=kind).values("recipient_id"))
+    # Evaluated only when someone is to be told (some actions notify nobody and have no message).
+    return _write(people, case.pk, kind, lambda: str(MESSAGES[kind]) % {"number": case.number,
+                                                                         "category": case.category.name})
+
+
+def notify_text(people, kind, text):
+    """A notification that concerns no case (supervision's escalations, bulletins): the same inbox and outbox.
+
+    The one way other apps post to the inbox: they never write its rows themselves.
+    """
+    if not isinstance(people, QuerySet):
+        people = Person.objects.filter(pk__in=[p.pk for p in people if p is not None])
+    return _write(people, None, kind, lambda: str(text)[:300])
+
+
+def _write(people, case_id, kind, text):
+    """Two statements whatever the number of recipients, each an INSERT ... SELECT: the
+    notifications straight from the recipients' query, then their outbox rows; the
+    delivery is queued on commit. `text` is a callable giving the message."""
     try:
         recipients, params = people.order_by().values("id").query.sql_with_params()
     except EmptyResultSet:  # Person.objects.none(): nobody to tell
         return []
-    text = str(MESSAGES[kind]) % {"number": case.number, "category": case.category.name}
+    text = text()
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     notification, outbox = Notification._meta.db_table, OutboxMessage._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {notification} (recipient_id, case_id, kind, text, created_at)"
             f" SELECT r.id, %s, %s, %s, %s FROM ({recipients}) r RETURNING id",
-            [case.pk, kind, text, now, *params],
+            [case_id, kind, text, now, *params],
         )
         notifications = [row[0] for row in cursor.fetchall()]
         if not notifications:

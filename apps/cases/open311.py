@@ -1,9 +1,20 @@
 """Open311 GeoReport v2 at /open311/v2/: categories as services, cases as service requests.
 
 Reading is public, as the spec intends, and shows only what is not personal:
-no reporter, no contact, no photos (they are served only to staff who see the
-case). Posting needs an api_key from OPEN311_API_KEYS; each key reports as its
-own system person, and the case enters the same workflow as a patrol report
+only cases of public categories (`Category.public`: the CJ/T 214 street classes by
+default; disputes, public order, hardship and petitions are private), their place
+snapped to a grid of about 50 m, and no reporter, contact, handler or photo (photos
+are served only to staff who see the case). A private case is absent from every
+answer here, lists, single requests and tokens alike: it answers 404 as if it did
+not exist. An api_key only authorises posting; it never widens what is read. Staff
+read every case of their area through /api/cases/.
+
+The services list names every active category, private ones too: a posting partner
+(a hotline with an api_key) needs their codes, and a category's name says nothing
+about any case.
+
+Posting needs an api_key from OPEN311_API_KEYS; each key reports as its own system
+person, and the case enters the same workflow as a patrol report
 (`intake.report_case`, source open311), located to its grid.
 """
 
@@ -40,6 +51,10 @@ CHANGESET = "2026-01-01T00:00:00+08:00"
 CLOSED_STATUSES = ("closed", "rejected", "merged")
 MAX_REQUESTS = 1000
 WINDOW = dt.timedelta(days=90)
+# Public coordinates are snapped to multiples of this many degrees: 0.0005 deg is
+# 56 m north-south and 46 m east-west at the district's 34.8 deg N, so a report
+# shows the block, not the doorway.
+PUBLIC_STEP = 0.0005
 
 
 # --- reading --------------------------------------------------------------------
@@ -67,6 +82,11 @@ def service_of(category):
     }
 
 
+def coarse(degrees):
+    """A coordinate snapped to the public grid (PUBLIC_STEP), written with at most 4 decimals."""
+    return round(round(degrees / PUBLIC_STEP) * PUBLIC_STEP, 4)
+
+
 def public_status(status):
     return "closed" if status in CLOSED_STATUSES else "open"
 
@@ -89,15 +109,16 @@ def request_of(case):
         "address": case.address,
         "address_id": "",
         "zipcode": "",
-        "lat": round(case.point.y, 7),
-        "long": round(case.point.x, 7),
+        "lat": coarse(case.point.y),
+        "long": coarse(case.point.x),
         "media_url": "",
     }
 
 
 def public_cases():
+    """Cases of public categories, with their last step; the one gate of every Open311 read."""
     last = CaseEvent.objects.filter(case=OuterRef("pk")).order_by("-at", "-id")
-    return Case.objects.select_related("category", "department").annotate(
+    return Case.objects.filter(category__public=True).select_related("category", "department").annotate(
         last_at=Subquery(last.values("at")[:1]),
         last_note=Subquery(last.values("note")[:1]),
         last_action=Subquery(last.values("action")[:1]),
@@ -186,7 +207,8 @@ def a_float(data, name, field):
 def create_request(data, query):
     """Report a case from a POST; return (case, category). Some clients put api_key in the query string."""
     key = check_key(data.get("api_key") or query.get("api_key"))
-    code = (data.get("service_code") or "").strip()
+    code = data.get("service_code")
+    code = code.strip() if isinstance(code, str) else ""
     if not code:
         raise Open311Error(400, _("service_code is required."))
     category = category_by_code(code)
@@ -310,7 +332,9 @@ class TokenView(Open311View):
             client_id = uuid.UUID(token)
         except ValueError:
             client_id = None
-        number = Case.objects.filter(client_id=client_id).values_list("number", flat=True).first() if client_id else None
+        number = (
+            public_cases().filter(client_id=client_id).values_list("number", flat=True).first() if client_id else None
+        )
         if number is None:
             raise Open311Error(404, _("No service request for token %(token)s.") % {"token": token[:40]})
         return render(fmt, "service_requests", "request", [{"service_request_id": number, "token": token}])

@@ -11,8 +11,12 @@ schema); tests/cases/test_case_rows.py holds the two outputs equal.
 
 from rest_framework import serializers
 
+from django.utils import timezone
+
 from apps.areas.spatial import PointX, PointY
+from apps.cases.calendar import WorkingClock, load_calendar
 from apps.cases.models import Status
+from apps.cases.timeleft import time_left
 
 # In CaseSerializer.Meta.fields order; the point is split into lon and lat.
 COLUMNS = (
@@ -24,12 +28,16 @@ COLUMNS = (
 )
 
 
-def case_rows(cases):
-    """CaseSerializer(cases, many=True).data as a list of dicts, in one query over the same queryset.
+def case_rows(cases, *, calendar=None, now=None):
+    """CaseSerializer(cases, many=True).data as a list of dicts, in one query over the same queryset
+    (and the working calendar's two, unless `calendar` is given).
 
     `cases` may be sliced (a page). Datetimes go through DRF's DateTimeField
-    and labels through the active language, as the serializer does.
+    and labels through the active language, as the serializer does; `time_left`
+    is counted at `now` (default: the clock).
     """
+    clock = WorkingClock(calendar or load_calendar())
+    now = now or timezone.now()
     # DRF's own formatting; the zone it would look up for each value (a context-local read) is looked up once.
     when = serializers.DateTimeField(default_timezone=serializers.DateTimeField().default_timezone()).to_representation
     labels = {value: str(label) for value, label in Status.choices}
@@ -66,6 +74,7 @@ def case_rows(cases):
             "rework_count": rework_count,
             "extension_count": extension_count,
             "version": version,
+            "time_left": time_left(clock, now, status, handle_deadline, verify_deadline),
         })
     return rows
 

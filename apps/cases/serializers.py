@@ -6,11 +6,14 @@ select_related, so a page costs the same queries whatever its length.
 """
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.cases.calendar import WorkingClock, load_calendar
 from apps.cases.models import Case, Category, Notification, Status
+from apps.cases.timeleft import time_left
 from apps.people.models import Department
 
 # Labels of the timeline (English msgids, Chinese in locale/).
@@ -80,6 +83,15 @@ class PhotoSerializer(serializers.Serializer):
         return photo_url(attachment, self.context["number"])
 
 
+class TimeLeftSerializer(serializers.Serializer):
+    """The running deadline in working time: overdue or not, spoken as working days and hours."""
+
+    overdue = serializers.BooleanField()
+    days = serializers.IntegerField(help_text="whole working days (of the calendar's ordinary day)")
+    hours = serializers.IntegerField(help_text="working hours beyond the days (0 from three days on)")
+    working_hours = serializers.FloatField(help_text="signed working hours to the deadline, negative when overdue")
+
+
 class CaseSerializer(serializers.ModelSerializer):
     """One row of a list or a map: the case without its timeline."""
 
@@ -87,6 +99,7 @@ class CaseSerializer(serializers.ModelSerializer):
     category = serializers.SerializerMethodField()
     lon = serializers.SerializerMethodField()
     lat = serializers.SerializerMethodField()
+    time_left = serializers.SerializerMethodField()
     grid = CodeNameSerializer()
     community = CodeNameSerializer()
     subdistrict = CodeNameSerializer()
@@ -98,7 +111,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "number", "status", "status_display", "source", "category", "description", "address", "lon", "lat",
             "grid", "community", "subdistrict", "department", "unroutable", "reported_at", "dispatched_at",
             "handle_deadline", "handled_at", "verify_deadline", "closed_at", "closure", "warning",
-            "rework_count", "extension_count", "version",
+            "rework_count", "extension_count", "version", "time_left",
         ]
 
     @extend_schema_field(
@@ -109,6 +122,17 @@ class CaseSerializer(serializers.ModelSerializer):
 
     def get_lon(self, case) -> float:
         return round(case.point.x, 7)
+
+    @extend_schema_field(TimeLeftSerializer(allow_null=True))
+    def get_time_left(self, case):
+        # One calendar and one clock for a whole list (many=True shares the root).
+        root = self.root
+        if not hasattr(root, "_time_left_clock"):
+            root._time_left_clock = (
+                WorkingClock(self.context.get("calendar") or load_calendar()), self.context.get("now") or timezone.now()
+            )
+        clock, now = root._time_left_clock
+        return time_left(clock, now, case.status, case.handle_deadline, case.verify_deadline)
 
     def get_lat(self, case) -> float:
         return round(case.point.y, 7)

@@ -67,15 +67,17 @@ SEASONS = {
 }
 
 # Outcome -> share of all cases; "on_time" takes the rest. Open at the end of
-# the period: in-flight cases of the last days, stuck (overdue) ones of the last
-# months and pending (挂账) ones, about 5% in all (~1,000 of 20,000).
+# the period (the shape simulate_cases documents): in-flight cases of the last
+# days, stuck (overdue by days) ones of the last three weeks and a few pending
+# (挂账) ones with their reason, about 2% in all (~400 of 20,000): what a
+# district handling ~80 cases a working day holds open on any day.
 OUTCOMES = {
     "overdue": 0.09, "rework": 0.05, "rework_twice": 0.006, "returned": 0.035, "return_refused": 0.008,
-    "extension_granted": 0.03, "extension_refused": 0.01, "joint": 0.04, "pending_open": 0.015,
+    "extension_granted": 0.03, "extension_refused": 0.01, "joint": 0.04, "pending_open": 0.002,
     "pending_special": 0.007, "pending_resumed": 0.004, "pending_refused": 0.003, "rejected": 0.04,
-    "merged": 0.025, "closed_error": 0.004, "stuck": 0.018,
-    "open_reported": 0.002, "open_registered": 0.001, "open_dispatched": 0.003, "open_handling": 0.004,
-    "open_returned": 0.0005, "open_extension": 0.0005, "open_pending": 0.0005, "open_handled": 0.003,
+    "merged": 0.025, "closed_error": 0.004, "stuck": 0.004,
+    "open_reported": 0.001, "open_registered": 0.001, "open_dispatched": 0.0015, "open_handling": 0.002,
+    "open_returned": 0.0005, "open_extension": 0.0005, "open_pending": 0.0005, "open_handled": 0.0015,
 }
 # An open outcome is the first steps of a closed one: (outcome planned, cut after this action).
 OPEN_CUTS = {
@@ -86,8 +88,14 @@ OPEN_CUTS = {
     "open_pending": ("pending_open", "request_pending"), "stuck": ("overdue", "accept"),
 }
 LATE_OUTCOMES = ["overdue", "rework", "rework_twice", "extension_refused"]  # more often at slow departments
-IN_FLIGHT_DAYS = 14
-STUCK_DAYS = 90
+# In-flight cases are the latest reports (a few working days of the district's
+# volume, whatever the run's size): the newest still wait for the desk, the
+# rest are at a department or wait for verification.
+IN_FLIGHT_NEWEST = ("open_reported", "open_registered")
+IN_FLIGHT_SLACK = 1.1  # drawn from the latest 1.1x as many free cases, so not every late case is open
+# A stuck case was reported between twelve and three days before the end: overdue by days, not months.
+STUCK_DAYS = (12, 3)
+RESUME_HOURS = (16, 120)  # pending, then resumed after two to fifteen working days
 # Outcomes a duplicate may be merged into (never a rejected, merged or open case).
 MERGE_TARGETS = {"on_time", "overdue", "rework", "rework_twice", "returned", "return_refused",
                  "extension_granted", "extension_refused", "joint", "pending_refused"}
@@ -365,12 +373,17 @@ def assign_outcomes(world, plans, rng, end):
     free = np.ones(len(plans), dtype=bool)
     lateness = dict(zip(world.departments, rng.lognormal(0, 0.6, len(world.departments)).tolist()))
 
-    def place(names, since=None, weigh=False):
+    def place(names, since=None, weigh=False, before=None):
         labels = [name for name in names for _ in range(counts[name])]
-        pool = [p.index for p in plans if free[p.index] and (since is None or p.reported_at >= since)]
-        if since is not None and len(pool) < 3 * len(labels):
-            # A small run has few cases in the window: take the latest free ones instead.
-            pool = [i for i in range(len(plans) - 1, -1, -1) if free[i]][: 3 * len(labels)]
+        if not labels:
+            return
+        pool = [p.index for p in plans if free[p.index] and (since is None or p.reported_at >= since)
+                and (before is None or p.reported_at < before)]
+        if since is not None and len(pool) < 2 * len(labels):
+            # A small run has few cases in the window: take the latest free ones (before `before`) instead.
+            latest = [i for i in range(len(plans) - 1, -1, -1)
+                      if free[i] and (before is None or plans[i].reported_at < before)]
+            pool = (latest or [i for i in range(len(plans) - 1, -1, -1) if free[i]])[: 2 * len(labels)]
         weights = np.array([lateness[plans[i].category.department_id] for i in pool]) if weigh else None
         chosen = rng.choice(np.array(pool, dtype=np.int64), size=len(labels), replace=False,
                             p=weights / weights.sum() if weigh else None)
@@ -378,10 +391,36 @@ def assign_outcomes(world, plans, rng, end):
             plans[i].outcome = name
             free[i] = False
 
-    place([name for name in OPEN_CUTS if name != "stuck"], end - dt.timedelta(days=IN_FLIGHT_DAYS))
-    place(["stuck"], end - dt.timedelta(days=STUCK_DAYS), weigh=True)
+    place_in_flight(plans, counts, free, rng)
+    place(["stuck"], end - dt.timedelta(days=STUCK_DAYS[0]), weigh=True, before=end - dt.timedelta(days=STUCK_DAYS[1]))
     place(LATE_OUTCOMES, weigh=True)
     place([name for name in OUTCOMES if name not in OPEN_CUTS and name not in LATE_OUTCOMES and name != "merged"])
+
+
+CLOSING_ACTIONS = frozenset({"verify_pass", "reject", "merge", "close_error", "close_special"})
+
+
+def open_at_end(plans):
+    """(plan, pending) of the plans still open when the period ends; pending: logged as 挂账 (granted)."""
+    result = []
+    for plan in plans:
+        actions = [step.action for step in plan.steps]
+        if CLOSING_ACTIONS.isdisjoint(actions):
+            result.append((plan, bool(actions) and actions[-1] == "grant_pending"))
+    return result
+
+
+def place_in_flight(plans, counts, free, rng):
+    """The in-flight outcomes on the latest free cases: the newest wait for the desk, the others mixed."""
+    newest = [name for name in IN_FLIGHT_NEWEST for _ in range(counts[name])]
+    others = [name for name in OPEN_CUTS if name not in IN_FLIGHT_NEWEST and name != "stuck"
+              for _ in range(counts[name])]
+    total = len(newest) + len(others)
+    latest = [i for i in range(len(plans) - 1, -1, -1) if free[i]][: math.ceil(IN_FLIGHT_SLACK * total)]
+    chosen = sorted(rng.choice(np.array(latest, dtype=np.int64), size=total, replace=False).tolist(), reverse=True)
+    for i, name in zip(chosen, newest + rng.permutation(others).tolist()):
+        plans[i].outcome = name
+        free[i] = False
 
 
 def make_duplicates(world, plans, rng, locate, grid_at):
@@ -511,9 +550,9 @@ class Planner:
                 if outcome == "pending_open":
                     return steps
                 if outcome == "pending_special":
-                    step("close_special", self.later(t, 80, 600), desk, self.pick("close_special"))
+                    step("close_special", self.later(t, 40, 240), desk, self.pick("close_special"))
                     return steps
-                t = step("resume", self.later(t, 16, 200), handler)
+                t = step("resume", self.later(t, *RESUME_HOURS), handler)
         for department in co:
             t = step("report_part", self.before(t, deadline, 0.1, 0.4), ("handler", department),
                      result=self.pick("result"))

@@ -13,11 +13,15 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.areas.basemap import basemap_config
-from apps.cases.access import get_case_for
+from apps.areas.geojson import BadParameter
+from apps.cases.access import cases_for_user, get_case_for
+from apps.cases.api_support import filter_cases
 from apps.cases.context import DISPATCH_ROLES, EVALUATION_ROLES, HANDLE_ROLES
 from apps.cases.models import Attachment, Case, Notification
 from apps.cases.views_ranking import ranking_context
@@ -31,7 +35,7 @@ from apps.cases.views_strings import (
     notification_kinds,
     timeline_rows,
 )
-from apps.people.access import person_for
+from apps.people.access import area_bounds, person_for
 
 INBOX_PAGE = 100
 CLOSED_STATUSES = ("closed", "rejected", "merged")
@@ -51,17 +55,38 @@ def person_in_role(request, roles, *, superuser=True):
     raise PermissionDenied
 
 
+def first_tab_with_work(user, tabs, now):
+    """The key of the first tab whose queue holds a case for `user`, else the first tab.
+
+    The desk opens there: a dispatcher whose 新上报 is empty while 在办 and 超期
+    hold cases sees those at once. One count per tab, on the same filters the
+    tab's list uses (GET /api/cases/ with its query).
+    """
+    person = person_for(user)
+    cases = cases_for_user(user)
+    for key, _label, query in tabs:
+        try:
+            if filter_cases(cases, QueryDict(query), person, now).exists():
+                return key
+        except BadParameter:
+            continue
+    return tabs[0][0] if tabs else None
+
+
 def _desk(request, template, desk):
+    tabs = desk_tabs(desk)
     return render(
         request,
         template,
         {
             "desk": desk,
-            "tabs": desk_tabs(desk),
+            "tabs": tabs,
+            "initial_tab": first_tab_with_work(request.user, tabs, timezone.now()),
             "desk_config": {
                 **basemap_config(),
                 "desk": desk,
                 "bounds": district_bounds(),
+                "area": area_bounds(person_for(request.user)),
                 "timeZone": settings.TIME_ZONE,
             },
             "desk_strings": desk_strings(),

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.areas.admin import ByRelated, MapAdmin, RelatedLabelsMixin, related_column
 from apps.areas.models import Community, SubDistrict
-from apps.compounds.models import Compound, Zone, ZoneAssignment
+from apps.compounds.models import AssignmentPlan, Compound, Zone, ZoneAssignment, ZonePlan
 
 
 class ZoneAssignmentInline(RelatedLabelsMixin, admin.TabularInline):
@@ -59,3 +59,34 @@ class CompoundAdmin(MapAdmin):
     list_select_related = ("zone", "community")
     search_fields = ("code", "name", "address", "zone__name", "community__name")
     autocomplete_fields = ("zone", "community")
+
+
+class PlanAdmin(admin.ModelAdmin):
+    """Drafts are made on /compounds/ or by the commands; the admin shows them and their history."""
+
+    list_filter = ("status",)
+    date_hierarchy = "created_at"
+    readonly_fields = (
+        "status", "progress", "params", "report", "outcome", "error", "base_fingerprint", "created_by",
+        "created_at", "updated_at", "applied_by", "applied_at",
+    )
+    list_select_related = ("created_by", "applied_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ZonePlan)
+class ZonePlanAdmin(PlanAdmin):
+    list_display = ("id", "status", related_column("community", Community), "progress", "created_by", "created_at",
+                    "applied_at")
+    list_select_related = ("community", "created_by", "applied_by")
+    readonly_fields = ("community", "report_in_force", *PlanAdmin.readonly_fields)
+
+
+@admin.register(AssignmentPlan)
+class AssignmentPlanAdmin(PlanAdmin):
+    list_display = ("id", "status", "progress", "created_by", "created_at", "applied_at")

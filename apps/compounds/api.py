@@ -106,6 +106,7 @@ ZoneCadresSerializer = inline_serializer(
                 "name": serializers.CharField(),
                 "phone": serializers.CharField(),
                 "department": serializers.CharField(allow_null=True),
+                "head": serializers.BooleanField(help_text="The zone head (片区长)."),
             },
             many=True,
         ),
@@ -129,8 +130,8 @@ class ZoneCadresView(APIView):
         zone = get_zone_for(request.user, code)
         cadres = (
             ZoneAssignment.objects.filter(zone=zone)
-            .order_by("cadre__code")
-            .values_list("cadre__code", "cadre__name", "cadre__phone", "cadre__department__name")
+            .order_by("-is_head", "cadre__code")
+            .values_list("cadre__code", "cadre__name", "cadre__phone", "cadre__department__name", "is_head")
         )
         return Response(
             {
@@ -141,7 +142,7 @@ class ZoneCadresView(APIView):
                     "community_name": zone.community.name,
                 },
                 "cadres": [
-                    {"code": c, "name": n, "phone": p, "department": d} for c, n, p, d in cadres
+                    {"code": c, "name": n, "phone": p, "department": d, "head": h} for c, n, p, d, h in cadres
                 ],
             }
         )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 def dashboard_strings():
     return {
         "loading": _("Loading…"),
+        "myArea": _("My area"),
         "loadFailed": _("Could not load the dashboard data (%(detail)s). Reload the page to try again."),
         "kinds": {"village": _("Village"), "community": _("Community")},
         "levelNames": [

@@ -120,3 +120,75 @@ def get_zone_for(user, code):
     if zone is None:
         raise Http404("No zone with this code in your area.")
     return zone
+
+
+def planning_communities(user):
+    """Communities whose zones a user may re-plan (zoning drafts), or None when planning is not theirs.
+
+    Zoning is administration, not watching: administrators and superusers plan the
+    district; a dispatcher or leader with a sub-district plans that sub-district's
+    communities (one community a draft); everyone else, the command centre
+    included, gets None (403).
+    """
+    if user is None or not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Community.objects.all()
+    person = person_for(user)
+    if person is None:
+        return None
+    if person.role == Role.ADMINISTRATOR:
+        return Community.objects.all()
+    if person.role in AREA_ROLES and person.subdistrict_id is not None:
+        return Community.objects.filter(subdistrict_id=person.subdistrict_id)
+    return None
+
+
+def plans_whole_district(user):
+    """Whether a user may make district-wide drafts (zoning of the district, cadre assignment)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    person = person_for(user)
+    return person is not None and person.role == Role.ADMINISTRATOR
+
+
+def area_bounds(person):
+    """[[south, west], [north, east]] of the area a person works in, for a page to open on.
+
+    Their grids (grid worker), zones (zone cadre), sub-district (dispatcher or
+    leader of one), the district (command centre, district leaders,
+    administrators); the district too for those with no area (handlers, task
+    forces), whose work is not geographic. The database computes the box
+    (Extent over the rows): no boundary travels to Python. None before the
+    district is loaded.
+    """
+    from django.contrib.gis.db.models import Extent
+
+    from apps.areas.models import District
+
+    if person is not None and not sees_whole_district(person):
+        for rows in (visible_subdistricts(person), _own_zones(person), _own_grids(person)):
+            extent = rows.aggregate(box=Extent("geom"))["box"] if rows is not None else None
+            if extent is not None:
+                return _box(extent)
+    extent = District.objects.aggregate(box=Extent("geom"))["box"]
+    return _box(extent) if extent is not None else None
+
+
+def _own_zones(person):
+    if person.role != Role.ZONE_CADRE:
+        return None
+    return visible_zones(person)
+
+
+def _own_grids(person):
+    if person.role != Role.GRID_WORKER:
+        return None
+    return visible_grids(person)
+
+
+def _box(extent):
+    west, south, east, north = extent
+    return [[south, west], [north, east]]

@@ -10,8 +10,10 @@ Three measures (Indicator.measure), each pure counting in the database:
   Rejected reports and merged duplicates are not incidents and are not counted.
   The case's stored community is used, so no point-in-polygon is redone.
 - branch_strength (支部过硬星): a weak and lax (软弱涣散) branch gets 0; otherwise
-  full points minus FINDING_SHARE per open inspection finding. Findings come
-  from the supervision app, which does not exist yet: until it does, no
+  full points minus FINDING_SHARE per open inspection finding: a finding of
+  the supervision app not signed off by the end of the period (or by today
+  while it runs). The weak flag is set and cleared by supervision's
+  weak-branch plans (`apps.stars.weakness`). Without the supervision app no
   findings are counted and the reason says so.
 - ten_star_share (文明幸福星 / 幸福和谐星): the share of the community's rated
   households that are ten-star (十星文明户) in the period. A share of
@@ -143,10 +145,9 @@ def ten_star_counts(period, community_ids):
 
 
 def open_findings(branch, period):
-    """Open inspection findings of the branch, or None while no supervision app exists.
+    """Open inspection findings of the branch, or None when the supervision app is not installed.
 
-    The supervision app, when it lands, provides
-    `apps.supervision.findings.open_findings_count(branch, period)`.
+    `apps.supervision.findings.open_findings_count(branch, period)` counts them.
     """
     if not apps.is_installed("apps.supervision"):
         return None
@@ -186,9 +187,9 @@ class Measurer:
         if branch.weak:
             reason = _("Flagged weak and lax (软弱涣散): no points until it is signed off.")
         elif findings is None:
-            reason = _("Not flagged weak and lax; inspection findings are not recorded yet, none counted.")
+            reason = _("Not flagged weak and lax; inspection findings are not recorded here, none counted.")
         else:
-            reason = _("Not flagged weak and lax; %(n)s open inspection finding(s).") % {"n": findings}
+            reason = _("Not flagged weak and lax; %(n)s inspection finding(s) not yet signed off.") % {"n": findings}
         return Measurement(points, {"weak": branch.weak, "open_findings": findings}, reason)
 
     def ten_star_share(self, branch, indicator):

@@ -107,3 +107,13 @@ def test_cadres_list_is_a_constant_number_of_queries(cast, zone, django_assert_n
     with django_assert_num_queries(2):
         response = client.get(url(zone))
     assert len(response.json()["cadres"]) == 5
+
+
+def test_the_zone_head_comes_first_and_is_marked(cast, zone):
+    client = APIClient()
+    client.force_authenticate(cast["leader_of_home"].user)
+    cadres = client.get(url(zone)).json()["cadres"]
+    assert [c["head"] for c in cadres] == [True, False, False, False, False]
+    head = zone.assignments.get(is_head=True).cadre
+    assert cadres[0]["code"] == head.code
+    assert head.department.subdistrict_id == zone.community.subdistrict_id  # from the zone's own office

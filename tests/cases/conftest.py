@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
+from cast_helpers import fast_password_hashing, make_person  # noqa: F401 (an autouse fixture)
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
@@ -50,21 +51,6 @@ class Cast:
         kwargs.setdefault("description", "路边暴露垃圾，需要清理")
         case, _ = report_case(by=by or self.worker, lon=lon, lat=lat, **kwargs)
         return case
-
-
-def make_person(code, role, **fields):
-    user = User.objects.create_user(username=code, password="pw-" + code)
-    grids = fields.pop("grids", ())
-    person = Person.objects.create(user=user, code=code, name=code, role=role, **fields)
-    if grids:
-        person.grids.set(grids)
-    return person
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The cast logs in with passwords; PBKDF2 costs ~0.2 s per user, MD5 keeps the permission story fast."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ def test_the_list_is_paged_and_costs_the_same_queries_for_two_or_twelve_cases(ca
     # person, count, page: the same three whatever the page holds.
     with django_assert_num_queries(len(two.captured_queries)):
         body = centre.get("/api/cases/?page_size=5").json()
-    assert len(two.captured_queries) <= 3
+    assert len(two.captured_queries) <= 5  # and the working calendar's two, for time_left
     assert body["count"] == 12 and len(body["results"]) == 5 and body["next"]
 
 

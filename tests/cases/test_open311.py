@@ -82,7 +82,8 @@ def test_a_json_round_trip_from_post_to_closed(cast, open311, api_as, walk):
     [request] = open311.get(f"/open311/v2/requests/{number}.json").json()
     assert (request["status"], request["service_code"], request["agency_responsible"]) == ("open", "E0101", "")
     assert request["requested_datetime"].endswith("+08:00")
-    assert abs(request["lat"] - cast.point()[1]) < 1e-6 and abs(request["long"] - cast.point()[0]) < 1e-6
+    # The place is public only to about 50 m (tests/cases/test_open311_privacy.py holds the rounding).
+    assert abs(request["lat"] - cast.point()[1]) <= 0.00025 and abs(request["long"] - cast.point()[0]) <= 0.00025
     # Nothing personal in public: no name, phone or e-mail of the caller.
     assert "13912345678" not in open311.get(f"/open311/v2/requests/{number}.json").content.decode()
 

@@ -239,7 +239,7 @@ def test_the_ranking_shows_the_rates_as_bars_ranked_by_the_chosen_figure(cast, w
     html = client_for(cast.centre).get(f"/evaluation/?by=department&period={period}&rank=closure_rate").content.decode()
     row = re.search(rf'<tr data-code="{cast.department.code}">(.*?)</tr>', html, re.S).group(1)
     assert '<td class="rank">1</td>' in row
-    bar = r'data-key="closure_rate" data-value="1.0">\s*<div class="bar[^"]*"><i style="width: 100.0%"></i>'
+    bar = r'data-key="closure_rate" data-value="1.0">\s*<div class="bar[^"]*"><i data-w="100.0"></i>'
     assert re.search(bar + r"<span>100.0%</span>", row)
 
 

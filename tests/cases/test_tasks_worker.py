@@ -12,7 +12,7 @@ import time
 import uuid
 
 import pytest
-from celery_helpers import CeleryWorker, RedisServer, use_broker, wait_for, worker_database_url
+from celery_helpers import broker, use_broker, wait_for, worker, worker_db  # noqa: F401 (fixtures)
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -24,31 +24,6 @@ from apps.cases.workflow import transition
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 WAIT = 30  # seconds; a delivery takes well under one here
-
-
-@pytest.fixture(scope="module")
-def worker_db(django_db_setup):
-    url = worker_database_url()
-    if url is None:
-        pytest.skip(
-            "the SpatiaLite test database is in memory, which a worker process cannot open; "
-            "set GRIDGOV_TEST_SQLITE_FILE=/path/to/test.sqlite3 (deploy/test.sh does) to run these"
-        )
-    return url
-
-
-@pytest.fixture(scope="module")
-def broker(worker_db, tmp_path_factory):
-    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def worker(broker, worker_db, tmp_path_factory):
-    process = CeleryWorker(broker.url, worker_db, tmp_path_factory.mktemp("worker")).start()
-    yield process
-    process.stop()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ The worker is another process on the test database: PostGIS, or SpatiaLite in a 
 """
 
 import pytest
-from celery_helpers import CeleryWorker, RedisServer, use_broker, wait_for, worker_database_url
+from celery_helpers import wait_for, worker_on_own_broker
 from workflow_cast import cast  # noqa: F401 (a fixture)
 
 from apps.stars.models import Score
@@ -16,17 +16,8 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def worker(transactional_db, tmp_path):
-    url = worker_database_url()
-    if url is None:
-        pytest.skip("the SpatiaLite test database is in memory; set GRIDGOV_TEST_SQLITE_FILE to run this")
-    broker = RedisServer(tmp_path).start()
-    process = CeleryWorker(broker.url, url, tmp_path).start()
-    try:
-        with use_broker(broker.url):
-            yield process
-    finally:
-        process.stop()
-        broker.stop()
+    with worker_on_own_broker(tmp_path) as process:
+        yield process
 
 
 def test_the_worker_fills_in_the_measured_branch_strength(cast, worker):

@@ -9,6 +9,7 @@ import {
 
 const QUEUE_LIMIT = 1000; // rows drawn per queue, asked for in one page (the API's largest)
 const REFRESH_MS = 60000; // counts and queue while the page is visible
+const CLUSTER_PX = 44; // cases closer than this on screen share one marker
 
 // Fields of each action's form; "!" marks a required reason. No fields: one click.
 export const FORMS = {
@@ -44,7 +45,8 @@ export class Desk {
     this.selected = null;
     this.detail = null;
     this.tabs = [...this.root.querySelectorAll(".desk-tab")];
-    this.tab = this.tabs[0];
+    // The server marks the first tab holding work (apps/cases/views.py: first_tab_with_work).
+    this.tab = this.tabs.find((t) => t.getAttribute("aria-selected") === "true") || this.tabs[0];
     this.body = this.root.querySelector(".queue tbody");
     this.message = this.root.querySelector(".queue-message");
     this.panel = this.root.querySelector(".desk-detail");
@@ -61,12 +63,9 @@ export class Desk {
     new ResizeObserver(() => map.invalidateSize()).observe(map.getContainer());
     addBaseTiles(map, this.config);
     this.cases = L.featureGroup().addTo(map);
-    if (this.config.bounds) {
-      const [[s, w], [n, e]] = this.config.bounds;
-      // Not animated: a zoom animation still running when the queue arrives
-      // would end by restoring its own target over the fit to the cases.
-      map.fitBounds(L.latLngBounds(this.proj.latLng(w, s), this.proj.latLng(e, n)), { padding: [4, 4], animate: false });
-    }
+    map.on("zoomend", () => this.drawClusters());
+    this.fitArea();
+    this.addAreaControl(map);
     addDistrictOutline(map, this.API, this.proj, this.config.bounds);
     for (const tab of this.tabs) tab.addEventListener("click", () => this.switchTab(tab));
     this.filter.addEventListener("input", () => this.renderQueue());
@@ -85,8 +84,32 @@ export class Desk {
     this.panel.addEventListener("click", (event) => this.onPanelClick(event));
     this.panel.addEventListener("submit", (event) => this.onSubmit(event));
     const wanted = decodeURIComponent(window.location.hash.slice(1));
-    this.refresh({ fit: true }).then(() => wanted && this.select(wanted));
+    // Opened on the person's area (fitArea above); the first queue's cases are drawn inside it.
+    this.refresh({ fit: !this.config.area }).then(() => wanted && this.select(wanted));
     setInterval(() => document.visibilityState === "visible" && this.refresh(), REFRESH_MS);
+  }
+
+  // The person's own area (server-computed: apps/people/access.py area_bounds), the district without one.
+  fitArea() {
+    const box = this.config.area || this.config.bounds;
+    if (!box) return;
+    const [[s, w], [n, e]] = box;
+    // Not animated: a zoom animation still running when the queue arrives
+    // would end by restoring its own target over the fit to the cases.
+    this.map.fitBounds(L.latLngBounds(this.proj.latLng(w, s), this.proj.latLng(e, n)), { padding: [4, 4], animate: false });
+  }
+
+  addAreaControl(map) {
+    const control = L.control({ position: "topleft" });
+    control.onAdd = () => {
+      const button = L.DomUtil.create("button", "map-my-area");
+      button.type = "button";
+      button.textContent = this.T.myArea;
+      L.DomEvent.disableClickPropagation(button);
+      L.DomEvent.on(button, "click", () => this.fitArea());
+      return button;
+    };
+    control.addTo(map);
   }
 
   // --- queues -------------------------------------------------------------------------
@@ -189,18 +212,56 @@ export class Desk {
     };
   }
 
+  // Every case of the queue at any zoom: cases closer than CLUSTER_PX on screen
+  // share one numbered marker (the worst warning colours it; a tap zooms to
+  // its cases), redrawn after each zoom. The selected case always stands alone.
   renderMarkers(fit) {
-    this.cases.clearLayers();
     this.markers.clear();
     for (const c of this.rows) {
       const marker = L.circleMarker(this.proj.latLng(c.lon, c.lat), this.markerStyle(c, c.number === this.selected));
       marker.bindTooltip(`${esc(c.number)} · ${esc(c.category.name)}`, { direction: "top", offset: [0, -6] });
       marker.on("click", () => this.select(c.number));
       marker.on("add", () => marker.getElement()?.setAttribute("data-number", c.number));
-      marker.addTo(this.cases);
       this.markers.set(c.number, { marker, c });
     }
-    if (fit && this.rows.length) this.map.fitBounds(this.cases.getBounds(), { padding: [24, 24], maxZoom: 16, animate: false });
+    if (fit && this.rows.length) {
+      const bounds = L.latLngBounds([...this.markers.values()].map(({ marker }) => marker.getLatLng()));
+      this.map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16, animate: false });
+    }
+    this.drawClusters();
+  }
+
+  drawClusters() {
+    this.cases.clearLayers();
+    const zoom = this.map.getZoom();
+    const cells = new Map();
+    for (const entry of this.markers.values()) {
+      if (entry.c.number === this.selected) {
+        entry.marker.addTo(this.cases);
+        continue;
+      }
+      const p = this.map.project(entry.marker.getLatLng(), zoom);
+      const key = `${Math.floor(p.x / CLUSTER_PX)}:${Math.floor(p.y / CLUSTER_PX)}`;
+      if (!cells.has(key)) cells.set(key, []);
+      cells.get(key).push(entry);
+    }
+    for (const group of cells.values()) {
+      if (group.length === 1) {
+        group[0].marker.addTo(this.cases);
+        continue;
+      }
+      const bounds = L.latLngBounds(group.map(({ marker }) => marker.getLatLng()));
+      const warnings = new Set(group.map(({ c }) => warningOf(c)));
+      const worst = warnings.has("red") ? "red" : warnings.has("yellow") ? "yellow" : "green";
+      const size = group.length < 10 ? 28 : group.length < 100 ? 34 : 40;
+      const cluster = L.marker(bounds.getCenter(), {
+        icon: L.divIcon({ className: `case-cluster case-cluster-${worst}`, html: `<span>${group.length}</span>`, iconSize: [size, size] }),
+        title: fill(this.T.count, { n: group.length }),
+      });
+      cluster.on("click", () => this.map.fitBounds(bounds.pad(0.2), { maxZoom: this.map.getMaxZoom(), animate: false }));
+      cluster.on("add", () => cluster.getElement()?.setAttribute("data-cluster", String(group.length)));
+      cluster.addTo(this.cases);
+    }
   }
 
   // --- one case ---------------------------------------------------------------------------
@@ -213,6 +274,7 @@ export class Desk {
     for (const row of this.body.querySelectorAll("tr.selected")) row.classList.remove("selected");
     this.body.querySelector(`tr[data-number="${CSS.escape(number)}"]`)?.classList.add("selected");
     const current = this.markers.get(number);
+    this.drawClusters();
     if (current) {
       current.marker.setStyle(this.markerStyle(current.c, true)).bringToFront();
       if (!this.map.getBounds().contains(current.marker.getLatLng())) this.map.panTo(current.marker.getLatLng());

@@ -91,12 +91,21 @@ export function deadlineCell(c, T, fmt, now = Date.now()) {
   const deadline = runningDeadline(c);
   if (!deadline) return `<span class="muted">—</span>`;
   const warning = warningOf(c, now);
-  const hours = Math.round((new Date(deadline).getTime() - now) / 36e5);
-  const left = hours >= 0 ? fill(T.hoursLeft, { h: hours }) : fill(T.overdueBy, { h: -hours });
+  const left = timeLeftText(c.time_left, T);
+  const title = [fill(T.deadlineAt, { at: fmt.long(deadline) }), T.warning[warning] || ""].filter(Boolean).join(" · ");
   return (
-    `<span class="deadline deadline-${warning}" data-warning="${warning}" title="${esc(T.warning[warning] || "")}">` +
-    `<i class="light" aria-hidden="true"></i>${esc(fmt.short(deadline))}<small>${esc(left)}</small></span>`
+    `<span class="deadline deadline-${warning}" data-warning="${warning}" title="${esc(title)}">` +
+    `<i class="light" aria-hidden="true"></i>${esc(fmt.short(deadline))}<small class="time-left">${esc(left)}</small></span>`
   );
+}
+
+// The server counts working time on the calendar (apps/cases/timeleft.py): 超期 12 个工作日, 剩余 3 小时.
+export function timeLeftText(t, T) {
+  if (!t) return "";
+  const span = t.days && t.hours
+    ? fill(T.daysHours, { d: t.days, h: t.hours })
+    : t.days ? fill(T.workingDays, { d: t.days }) : fill(T.workingHours, { h: t.hours });
+  return fill(t.overdue ? T.overdueBy : T.timeLeft, { span });
 }
 
 // The report's photos are shown with the description, so its row leaves them out.

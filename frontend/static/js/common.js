@@ -2,6 +2,15 @@
 // and the JSON API with its CSRF token. Case pages get it through case-ui.js,
 // five-star pages through stars.js.
 
+// Sizes computed on the server or in a script reach the markup as data-w (a width in
+// per cent) and data-flex; the Content-Security-Policy refuses style="" attributes,
+// so they are set here through the DOM, which it allows.
+export function paint(root) {
+  root.querySelectorAll("[data-w]").forEach((el) => (el.style.width = `${el.dataset.w}%`));
+  root.querySelectorAll("[data-flex]").forEach((el) => (el.style.flex = el.dataset.flex));
+  return root;
+}
+
 export function readJson(id) {
   const node = document.getElementById(id);
   return node ? JSON.parse(node.textContent) : {};

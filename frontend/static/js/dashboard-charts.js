@@ -172,6 +172,11 @@ export class Charts {
     this.charts.trend.setOption(
       {
         ...this.base(),
+        tooltip: {
+          ...this.base().tooltip,
+          // ECharts' own tooltip draws its colour dots with style="" (refused by the CSP); the legend shows the colours.
+          formatter: (items) => `<b>${esc(items[0].name)}</b><br>${items.map((i) => `${esc(i.seriesName)}: ${i.value}`).join("<br>")}`,
+        },
         legend: { top: 0, itemWidth: 12, itemHeight: 10, itemGap: 8, textStyle: { fontSize: 11 } },
         grid: { left: 8, right: 12, top: 48, bottom: 4, containLabel: true },
         xAxis: {

@@ -1,7 +1,7 @@
 // The dashboard's KPI cards and details panel as HTML: the district or a sub-district with its
 // figures, one branch with its stars and history, or one leader with the branches they answer for.
 // Pure functions of the data handed in; dashboard.js puts the HTML in place and wires the clicks.
-import { PALETTE, esc, figures, format, inkOn, levelBadge, percent, starString } from "./dashboard-util.js";
+import { esc, figures, format, levelBadge, percent, starString } from "./dashboard-util.js";
 
 const TARGETS = [["five_star", 5], ["four_star", 4], ["three_star", 3]];
 
@@ -14,7 +14,7 @@ export function kpiHtml(T, features, summary) {
       const target = p.target || 0;
       const width = (n) => (target ? Math.min(100, (100 * n) / target) : 0);
       cards[key] = `<p class="big"><b>${p.held}</b>${p.target !== null ? `<span>/ ${p.target}</span>` : ""}</p>
-        <div class="meter" aria-hidden="true"><i class="held" style="width:${width(p.held)}%"></i><i class="flight" style="width:${Math.min(width(p.in_pipeline), 100 - width(p.held))}%"></i></div>
+        <div class="meter" aria-hidden="true"><i class="held" data-w="${width(p.held)}"></i><i class="flight" data-w="${Math.min(width(p.in_pipeline), 100 - width(p.held))}"></i></div>
         <p class="sub">${esc(format(T.kpiPipeline, { n: p.in_pipeline }))} · ${p.gap ? esc(format(T.kpiGap, { n: p.gap })) : `<span class="ok">${esc(T.kpiMet)}</span>`}</p>`;
     }
   }
@@ -39,7 +39,7 @@ export class PanelHtml {
   levelBar(levels, total) {
     const T = this.T;
     return `<div class="level-bar" role="img" aria-label="${esc(T.levelDistribution)}">${[5, 4, 3, 2, 1, 0]
-      .map((n) => (levels[n] ? `<i style="flex:${levels[n]};background:${PALETTE[n]};color:${inkOn(n)}" title="${esc(T.levelNames[n])}: ${levels[n]}">${(100 * levels[n]) / total >= 7 ? levels[n] : ""}</i>` : ""))
+      .map((n) => (levels[n] ? `<i class="ink-lv-${n}" data-flex="${levels[n]}" title="${esc(T.levelNames[n])}: ${levels[n]}">${(100 * levels[n]) / total >= 7 ? levels[n] : ""}</i>` : ""))
       .join("")}</div>`;
   }
 
@@ -110,7 +110,7 @@ export class PanelHtml {
         <h2>${esc(p.name)}</h2><p class="muted">${esc(p.branch || "")}</p>
         <button type="button" class="close" data-close aria-label="${esc(T.close)}">×</button></header>
       ${gridBox}
-      <div class="level-pill" style="background:${PALETTE[p.level]};color:${inkOn(p.level)}"><span>${starString(p.level)}</span><b>${esc(T.levelNames[p.level])}</b>${later}</div>
+      <div class="level-pill ink-lv-${p.level}"><span>${starString(p.level)}</span><b>${esc(T.levelNames[p.level])}</b>${later}</div>
       <ul class="star-states">${stars}</ul>
       <table class="facts">
         <tr><th>${esc(T.leader)}</th><td>${esc(p.leader || "—")} <small>${esc(p.leader_title || "")}</small></td></tr>

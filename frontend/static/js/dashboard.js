@@ -8,7 +8,8 @@ import { Charts, loadECharts } from "./dashboard-charts.js";
 import { gridLayer, hotspotLayer, outlineLayer, subdistrictLabels } from "./dashboard-layers.js";
 import { PanelHtml, kpiHtml } from "./dashboard-panel.js";
 import { Tables } from "./dashboard-tables.js";
-import { MUTED_FILL, PALETTE, esc, fetchJSON, format, inkOn, levelBadge, starString, withQuery } from "./dashboard-util.js";
+import { paint } from "./common.js";
+import { MUTED_FILL, PALETTE, esc, fetchJSON, format, levelBadge, starString, withQuery } from "./dashboard-util.js";
 
 const root = document.getElementById("dashboard");
 const config = JSON.parse(document.getElementById("dashboard-config").textContent);
@@ -53,6 +54,21 @@ class Dashboard {
     map.options.zoomSnap = 0.25;
     map.options.zoomDelta = 0.5;
     this.fitArea(false);
+    this.addAreaControl();
+  }
+
+  // "My area": back to the reader's area (config.bounds: the Extent of their scope, computed by the server).
+  addAreaControl() {
+    const control = L.control({ position: "topleft" });
+    control.onAdd = () => {
+      const button = L.DomUtil.create("button", "map-my-area");
+      button.type = "button";
+      button.textContent = T.myArea;
+      L.DomEvent.disableClickPropagation(button);
+      L.DomEvent.on(button, "click", () => this.selectDistrict());
+      return button;
+    };
+    control.addTo(this.map);
   }
 
   fitArea(animate = true) {
@@ -184,7 +200,7 @@ class Dashboard {
     const names = config.starNames[p.kind];
     const held = p.stars.map((n) => names[n - 1]).join("、") || T.noStars;
     return `<div class="tip-head"><b>${esc(p.name)}</b> <span class="kind kind-${p.kind}">${esc(T.kinds[p.kind])}</span></div>
-      <div class="tip-level" style="background:${PALETTE[p.level]};color:${inkOn(p.level)}">${starString(p.level)} ${esc(T.levelNames[p.level])}</div>
+      <div class="tip-level ink-lv-${p.level}">${starString(p.level)} ${esc(T.levelNames[p.level])}</div>
       <div class="tip-line">${esc(p.subdistrict_name)} · ${esc(p.leader || "")}</div>
       <div class="tip-line muted">${esc(held)}</div>`;
   }
@@ -205,9 +221,9 @@ class Dashboard {
     shown.forEach((p) => (counts[p.level] += 1));
     const hidden = this.features.length - shown.length;
     const rows = [5, 4, 3, 2, 1, 0]
-      .map((n) => `<li><span class="sw" style="background:${PALETTE[n]}"></span>${esc(T.levelNames[n])}<b>${counts[n]}</b></li>`)
+      .map((n) => `<li><span class="sw ink-lv-${n}"></span>${esc(T.levelNames[n])}<b>${counts[n]}</b></li>`)
       .join("");
-    const muted = hidden ? `<li class="off"><span class="sw" style="background:${MUTED_FILL}"></span>${esc(T.filteredOut)}<b>${hidden}</b></li>` : "";
+    const muted = hidden ? `<li class="off"><span class="sw muted-fill"></span>${esc(T.filteredOut)}<b>${hidden}</b></li>` : "";
     const hot = this.hotLayer && this.map.hasLayer(this.hotLayer)
       ? `<li class="hot"><span class="dot"></span>${esc(format(T.hotspotLegend, { days: 30 }))}</li>` : "";
     this.legend.getContainer().innerHTML = `<h3>${esc(T.legendTitle)}</h3><ul>${rows}${muted}${hot}</ul>`;
@@ -468,7 +484,7 @@ class Dashboard {
     for (const [key, html] of Object.entries(kpiHtml(T, this.features, this.summary))) {
       const card = document.querySelector(`[data-kpi="${key}"]`);
       card.classList.remove("skeleton");
-      card.querySelector(".kpi-body").innerHTML = html;
+      paint(Object.assign(card.querySelector(".kpi-body"), { innerHTML: html }));
     }
   }
 
@@ -478,6 +494,7 @@ class Dashboard {
     if (leader) panel.innerHTML = this.html.leader(this.features, leader) || this.html.area(this.features, this.summary, null);
     else if (community) panel.innerHTML = this.html.community(this.byCode.get(community), grid, this.hotspots);
     else panel.innerHTML = this.html.area(this.features, this.summary, subdistrict);
+    paint(panel);
     panel.scrollTop = 0;
     panel.querySelectorAll("[data-pick-sd]").forEach((el) => el.addEventListener("click", () => this.selectSubdistrict(el.dataset.pickSd)));
     panel.querySelectorAll("[data-pick-c]").forEach((el) => el.addEventListener("click", () => this.selectCommunity(el.dataset.pickC)));
@@ -487,7 +504,7 @@ class Dashboard {
   async loadHistory(code) {
     const show = (html) => {
       const box = document.getElementById("branch-history");
-      if (box && box.dataset.code === code) box.innerHTML = html;
+      if (box && box.dataset.code === code) paint(Object.assign(box, { innerHTML: html }));
     };
     try {
       show(this.html.history(await fetchJSON(config.urls.branch.replace("CODE", encodeURIComponent(code)))));

@@ -112,14 +112,20 @@ function labelPoint(geometry) {
   return best || { area: 0, lon: polygons[0][0][0][0], lat: polygons[0][0][0][1] };
 }
 
-// Hide labels that would overlap one already placed, biggest feature first:
-// on a phone at district zoom the small central sub-districts crowd together.
-function declutter(markers) {
+// Hide labels that would overlap one already placed, across every layer: the
+// layers in LABEL_PRIORITY order, then the biggest feature first. On a phone at
+// district zoom the small central sub-districts crowd together (经八路 split
+// around 花园路), and community names fall on sub-district names.
+const LABEL_PRIORITY = ["subdistricts", "communities", "grids", "zones", "compounds"];
+
+function declutter(groups) {
   const placed = [];
-  const ranked = markers
-    .map((marker) => ({ marker, span: marker.getElement()?.firstElementChild }))
-    .filter(({ span }) => span)
-    .sort((a, b) => b.marker.options.rank - a.marker.options.rank);
+  const ranked = groups.flatMap((markers, order) =>
+    markers
+      .map((marker) => ({ marker, order, span: marker.getElement()?.firstElementChild }))
+      .filter(({ span }) => span)
+      .sort((a, b) => b.marker.options.rank - a.marker.options.rank),
+  );
   for (const { span } of ranked) {
     span.classList.remove("label-hidden");
     const r = span.getBoundingClientRect();
@@ -291,12 +297,8 @@ class GridMap {
     // replaceState (writeHash) fires no hashchange: this is a link or a typed address.
     window.addEventListener("hashchange", () => this.readHash());
 
-    if (!this.readHash()) {
-      if (config.bounds) {
-        const [[s, w], [n, e]] = config.bounds;
-        map.fitBounds(L.latLngBounds(displayLatLng(w, s), displayLatLng(e, n)), { padding: [8, 8] });
-      }
-    }
+    this.addAreaControl();
+    if (!this.readHash()) this.fitArea(false);
     this.onZoom();
     this.scheduleRefresh();
   }
@@ -305,6 +307,29 @@ class GridMap {
     // "none" lists no tiles, so no tile layer exists and nothing is requested.
     for (const tile of config.tiles) L.tileLayer(tile.url, tile.options).addTo(this.map);
     shell.dataset.basemap = config.basemap;
+  }
+
+  // The person's own area (their grids, a cadre's zones, a sub-district, the
+  // district: config.area, computed by the server), and a button back to it.
+  fitArea(animate = true) {
+    const box = config.area || config.bounds;
+    if (!box) return;
+    const [[s, w], [n, e]] = box;
+    this.map.fitBounds(L.latLngBounds(displayLatLng(w, s), displayLatLng(e, n)), { padding: [8, 8], animate });
+  }
+
+  addAreaControl() {
+    const control = L.control({ position: "topleft" });
+    control.onAdd = () => {
+      const button = L.DomUtil.create("button", "map-my-area");
+      button.type = "button";
+      button.textContent = T.myArea;
+      button.title = T.myAreaHint;
+      L.DomEvent.disableClickPropagation(button);
+      L.DomEvent.on(button, "click", () => this.fitArea());
+      return button;
+    };
+    control.addTo(this.map);
   }
 
   addLegend() {
@@ -441,7 +466,8 @@ class GridMap {
     if (this.declutterFrame) return;
     this.declutterFrame = requestAnimationFrame(() => {
       this.declutterFrame = null;
-      for (const layer of this.layers) declutter(layer.shownLabels());
+      const order = (layer) => (LABEL_PRIORITY.includes(layer.name) ? LABEL_PRIORITY.indexOf(layer.name) : LABEL_PRIORITY.length);
+      declutter([...this.layers].sort((a, b) => order(a) - order(b)).map((layer) => layer.shownLabels()));
     });
   }
 

@@ -1,8 +1,11 @@
 // The ranking page: choosing a period or an order reloads the page; a click on
 // a column header re-sorts the rows here (rates best first, the "bad" ones and
 // handling time lowest first) without asking the server again.
+import { paint } from "./common.js";
+
 const form = document.getElementById("ranking-form");
 const table = document.getElementById("ranking");
+if (table) paint(table);
 
 form?.addEventListener("change", () => form.submit());
 

@@ -24,6 +24,7 @@ class Command(BaseCommand):
                     kind=kind, group=group, name=name, default_department_id=departments.get(department),
                     handle_hours=handle, verify_hours=verify, counts_as_petition=flag == "petition",
                     counts_as_accident=flag == "accident", counts_as_crime=flag == "crime",
+                    public=kind in defaults.PUBLIC_KINDS,
                 ),
             )
             made += created

@@ -7,6 +7,14 @@ today for the year in progress and the whole year otherwise, so no simulated
 case lies in the future. The cases made are a function of (seed, year, until,
 cases) alone.
 
+What is open when the period ends looks like a working district's (held by
+tests/cases/test_simulation_shape.py): about 2% of the cases, mostly the last
+few working days' reports still with the desk, at a department or waiting for
+verification; a share stuck at a department and overdue by days (reported
+3-12 days before the end, never months); a few long-pending (挂账) cases, each
+with the reason the department gave. The median open case is under 5 working
+days old and no case that is not pending is older than 30 working days.
+
 Idempotent: when simulated cases exist it does nothing; --clear deletes the
 simulated cases (and only those) first. See apps/cases/simulation.py.
 """
@@ -16,15 +24,9 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.cases.simulation import SimulationError, default_workers, simulate
+from gridgov.commands import parse_until
 
 MAX_CASES = 1_000_000
-
-
-def parse_until(value):
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"--until must be a date as YYYY-MM-DD, got {value!r}.") from None
 
 
 class Command(BaseCommand):
