@@ -274,18 +274,27 @@ def _department_rows(period, now, subdistricts):
     return rows
 
 
-def _area_rows(period, now, subdistricts, by):
+def area_figures(period, now, by="subdistrict", subdistricts=None):
+    """The GROUP BY behind the sub-district and grid rows: a values queryset, one row per area with cases,
+    its key column ("subdistrict_id" or "grid_id") and every count (handling_time still a duration).
+
+    `period` is anything with `start` and `end` moments (a Period). Callers that
+    run it often compile it once with slots for those moments and `now`
+    (`apps.bulletins.prepared`); its rows are the figures of `evaluate`.
+    """
     key = "subdistrict_id" if by == "subdistrict" else "grid_id"
     cases = Case.objects.filter(_active(period, "reported_at", "dispatched_at", "handle_deadline", "handled_at"))
     if subdistricts is not None:
         cases = cases.filter(subdistrict_id__in=subdistricts)
     within = Q(reported_at__gte=period.start, reported_at__lt=period.end)
-    figures = {
-        row.pop(key): row
-        for row in cases.values(key).annotate(
-            reported=Count("pk", filter=within), **_figures(period, now, case="", handled="handled_at")
-        ).order_by()
-    }
+    return cases.values(key).annotate(
+        reported=Count("pk", filter=within), **_figures(period, now, case="", handled="handled_at")
+    ).order_by()
+
+
+def _area_rows(period, now, subdistricts, by):
+    key = "subdistrict_id" if by == "subdistrict" else "grid_id"
+    figures = {row.pop(key): row for row in area_figures(period, now, by, subdistricts)}
     returned = _returns(period, f"case__{key}", subdistricts)
     if by == "subdistrict":
         # Every sub-district in view gets a row, idle ones with zeros: the ranking shows all 17.

@@ -43,42 +43,80 @@ def open_findings_by_branch(branch_ids, period):
     return {r["branch_id"]: r["n"] for r in rows}
 
 
-def findings_by_subdistrict(start, end):
+CODE = "branch__community__subdistrict__code"
+
+
+def findings_by_subdistrict(start, end, *, new_from=None):
     """{sub-district code: {"open", "overdue", "signed_off"}} for findings found from `start` to `end` (dates).
 
     open: not signed off by the end of `end`; overdue: those of them whose
     deadline passed before `end`; signed_off: signed off by the end of `end`.
+    With `new_from` (a date), each also has "new": findings found from
+    `new_from` to `end`, counted in the same query.
     Every sub-district is in the answer, with zeros where nothing was found.
     """
-    end_moment = _end_moment(end)
-    still_open = Q(closed_at__isnull=True) | Q(closed_at__gte=end_moment)
-    rows = (
-        Finding.objects.filter(found_on__gte=start, found_on__lte=end)
-        .values("branch__community__subdistrict__code")
-        .annotate(
-            open=Count("pk", filter=still_open),
-            overdue=Count("pk", filter=still_open & Q(due_on__lt=end)),
-            signed_off=Count("pk", filter=Q(closed_at__lt=end_moment)),
-        )
-    )
-    result = {code: {"open": 0, "overdue": 0, "signed_off": 0}
+    lower = new_from if new_from is not None and new_from < start else None
+    rows = finding_counts(start, end, _end_moment(end), new_from=new_from, lower=lower)
+    return _every_subdistrict(rows, ("open", "overdue", "signed_off") + (("new",) if new_from is not None else ()))
+
+
+def finding_counts(start, end, end_moment, *, new_from=None, lower=None):
+    """The GROUP BY of `findings_by_subdistrict`: a values queryset of CODE and its counts.
+
+    `end_moment` is the first moment after `end`. Given `lower` (at most
+    `start` and `new_from`), the rows read start there and every count holds
+    its own lower bound, so the query's shape depends on no date: the
+    bulletins compile it once with slots (`apps.bulletins.prepared`).
+    """
+    span = Q() if lower is None else Q(found_on__gte=start)
+    still_open = span & (Q(closed_at__isnull=True) | Q(closed_at__gte=end_moment))
+    counts = {
+        "open": Count("pk", filter=still_open),
+        "overdue": Count("pk", filter=still_open & Q(due_on__lt=end)),
+        "signed_off": Count("pk", filter=span & Q(closed_at__lt=end_moment)),
+    }
+    if new_from is not None:
+        counts["new"] = Count("pk", filter=Q(found_on__gte=new_from))
+    return (Finding.objects.filter(found_on__gte=start if lower is None else lower, found_on__lte=end)
+            .values(CODE).annotate(**counts).order_by())
+
+
+def visits_by_subdistrict(start, end, *, since=None):
+    """{sub-district code: {"branches", "visited"}}: branches, and those visited from `start` to `end` (dates).
+
+    With `since` (a date), each also has "visited_since": branches visited
+    from `since` to `end` (a year so far), counted in the same query.
+    """
+    lower = since if since is not None and since < start else None
+    branches = {row["community__subdistrict__code"]: row["branches"] for row in branch_counts()}
+    visited = _every_subdistrict(visited_counts(start, end, since=since, lower=lower),
+                                 ("visited",) + (("visited_since",) if since is not None else ()))
+    return {code: {"branches": branches.get(code, 0), **row} for code, row in visited.items()}
+
+
+def branch_counts():
+    """Branches by sub-district: a values queryset of community__subdistrict__code and "branches"."""
+    return Branch.objects.values("community__subdistrict__code").annotate(branches=Count("pk")).order_by()
+
+
+def visited_counts(start, end, *, since=None, lower=None):
+    """The GROUP BY of `visits_by_subdistrict`: a values queryset of CODE, "visited" (and "visited_since").
+
+    Given `lower` (at most `start` and `since`), the rows read start there and
+    each count holds its own lower bound: a shape that depends on no date.
+    """
+    counts = {"visited": Count("branch", distinct=True,
+                               filter=None if lower is None else Q(visited_on__gte=start))}
+    if since is not None:
+        counts["visited_since"] = Count("branch", distinct=True, filter=Q(visited_on__gte=since))
+    return (Visit.objects.filter(visited_on__gte=start if lower is None else lower, visited_on__lte=end)
+            .values(CODE).annotate(**counts).order_by())
+
+
+def _every_subdistrict(rows, names):
+    """{code: {name: count}} for every sub-district, zeros where `rows` (dicts with CODE) have none."""
+    result = {code: dict.fromkeys(names, 0)
               for code in SubDistrict.objects.order_by("code").values_list("code", flat=True)}
     for row in rows:
-        result[row.pop("branch__community__subdistrict__code")] = row
+        result[row.pop(CODE)] = row
     return result
-
-
-def visits_by_subdistrict(start, end):
-    """{sub-district code: {"branches", "visited"}}: branches, and those visited from `start` to `end` (dates)."""
-    branches = dict(
-        Branch.objects.values("community__subdistrict__code").annotate(n=Count("pk"))
-        .values_list("community__subdistrict__code", "n")
-    )
-    visited = dict(
-        Visit.objects.filter(visited_on__gte=start, visited_on__lte=end)
-        .values("branch__community__subdistrict__code")
-        .annotate(n=Count("branch", distinct=True))
-        .values_list("branch__community__subdistrict__code", "n")
-    )
-    return {code: {"branches": branches.get(code, 0), "visited": visited.get(code, 0)}
-            for code in SubDistrict.objects.order_by("code").values_list("code", flat=True)}
