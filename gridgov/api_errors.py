@@ -18,8 +18,11 @@ coordinate ranges `/api/locate/` enforces and the links from a reported
 case to the case, its actions and its photos. Checked by tests/api/test_schemathesis.py.
 """
 
+import json
+
 from django.core.validators import ProhibitNullCharactersValidator
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from rest_framework import parsers, serializers
 from rest_framework.exceptions import ParseError, ValidationError
 
@@ -28,7 +31,11 @@ OPEN311_ERROR_COMPONENT = "Open311Error"
 
 
 class ApiErrorSerializer(serializers.Serializer):
-    """Every error of the project's API: a message in the user's language, a machine code, the input at fault."""
+    """Every error of the project's API: a message in the user's language, a machine code, the input at fault.
+
+    Use it in extend_schema responses (its component is `ApiError`); postprocess_schema
+    also points the apps' own error components (same shape) at it.
+    """
 
     detail = serializers.CharField(help_text="What is wrong, in the user's language (Chinese by default).")
     code = serializers.CharField(
@@ -37,7 +44,7 @@ class ApiErrorSerializer(serializers.Serializer):
     field = serializers.CharField(required=False, help_text="The input at fault, when one is.")
 
 
-def _nul_field(data, prefix=""):
+def nul_field(data, prefix=""):
     """The name of the first key or value in `data` holding a NUL character (PostgreSQL refuses them), or None."""
     if hasattr(data, "lists"):  # QueryDict
         data = dict(data.lists())
@@ -46,12 +53,12 @@ def _nul_field(data, prefix=""):
             name = f"{prefix}.{key}" if prefix else str(key)
             if "\x00" in str(key):
                 return name
-            found = _nul_field(value, name)
+            found = nul_field(value, name)
             if found:
                 return found
     elif isinstance(data, list):
         for value in data:
-            found = _nul_field(value, prefix)
+            found = nul_field(value, prefix)
             if found:
                 return found
     elif isinstance(data, str) and "\x00" in data:
@@ -61,7 +68,7 @@ def _nul_field(data, prefix=""):
 
 def refuse_nul(data):
     """ParseError (a 400 naming the field) when `data` holds a NUL character; `data` otherwise."""
-    field = _nul_field(data)
+    field = nul_field(data)
     if field:
         message = ProhibitNullCharactersValidator.message  # Django's, translated
         raise ParseError(f"{field}: {message}", code="null_characters_not_allowed")
@@ -74,7 +81,8 @@ class JSONObjectParser(parsers.JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         data = super().parse(stream, media_type, parser_context)
         if not isinstance(data, dict):
-            raise ParseError()  # DRF's "Malformed request.", translated by DRF's catalogue
+            # The apps' own wording (translated in apps/compounds' and apps/supervision's catalogues).
+            raise ParseError(_("The request body must be a JSON object."), code="invalid")
         return refuse_nul(data)
 
 
@@ -96,7 +104,7 @@ def refuse_nul_in_query(get_response):
     def middleware(request):
         path = request.path_info
         if path.startswith(("/api/", "/open311/")):
-            field = _nul_field(request.GET)
+            field = nul_field(request.GET)
             if field:
                 message = f"{field}: {ProhibitNullCharactersValidator.message}"
                 if path.startswith("/open311/"):
@@ -125,6 +133,9 @@ def _first_error(data, prefix=""):
     return prefix, str(data), getattr(data, "code", None) or "invalid"
 
 
+STATUS_CODES = {401: "not_authenticated", 403: "permission_denied", 404: "not_found", 405: "method_not_allowed"}
+
+
 def exception_handler(exc, context):
     """DRF's handler, with `code` on every error and `detail`/`field` on a serializer's field errors.
 
@@ -139,10 +150,11 @@ def exception_handler(exc, context):
     data = response.data
     if isinstance(data, dict) and "detail" in data:
         if "code" not in data:
+            # Django's Http404 and PermissionDenied carry no code: name them as DRF's own would.
             codes = exc.get_codes() if hasattr(exc, "get_codes") else None
-            data["code"] = codes.get("detail", "error") if isinstance(codes, dict) else (codes or "error")
-            if not isinstance(data["code"], str):
-                data["code"] = "error"
+            if not isinstance(codes, str):
+                codes = STATUS_CODES.get(response.status_code, "error")
+            data["code"] = codes
     elif isinstance(exc, ValidationError) and data:
         first = _first_error(data)
         if first is not None:
@@ -164,10 +176,11 @@ def postprocess_schema(result, generator, request, public):
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     schemas[ERROR_COMPONENT] = {
         "type": "object",
-        "description": ApiErrorSerializer.__doc__,
+        "description": ApiErrorSerializer.__doc__.splitlines()[0],
         "properties": {
             "detail": {"type": "string", "description": "What is wrong, in the user's language."},
-            "code": {"type": "string", "description": "A stable machine code (invalid, not_found, permission_denied...)."},
+            "code": {"type": "string",
+                     "description": "A stable machine code (invalid, not_found, permission_denied...)."},
             "field": {"type": "string", "description": "The input at fault, when one is."},
         },
         "required": ["code", "detail"],
@@ -180,11 +193,16 @@ def postprocess_schema(result, generator, request, public):
                 continue
             responses = operation.setdefault("responses", {})
             if path.startswith("/open311/"):
-                _open311_errors(responses, open311_list, operation)
+                _open311_errors(responses, open311_list, method)
             elif path.startswith("/api/"):
-                _api_errors(responses, api_ref, operation, path)
+                _api_errors(responses, api_ref, operation)
     _locate_ranges(result)
     _case_links(result)
+    # The apps' error components, now all documented as ApiError, are left unreferenced: drop them.
+    text = json.dumps(result.get("paths", {}))
+    for name in APP_ERROR_COMPONENTS:
+        if f'"#/components/schemas/{name}"' not in text:
+            schemas.pop(name, None)
     return result
 
 
@@ -215,7 +233,10 @@ FRAMEWORK_ERRORS = {
 }
 
 
-def _api_errors(responses, api_ref, operation, path):
+def _api_errors(responses, api_ref, operation):
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") == "query" and parameter.get("name") == "page" and "schema" in parameter:
+            parameter["schema"].setdefault("minimum", 1)  # pages count from 1; ?page=0 is a 404
     public = operation.get("security") == [{}] or {} in operation.get("security", [])
     for status, description in FRAMEWORK_ERRORS.items():
         if status == "403" and public:
@@ -232,13 +253,14 @@ def _api_errors(responses, api_ref, operation, path):
             content["application/json"] = {"schema": api_ref}
 
 
-def _open311_errors(responses, open311_list, operation):
+def _open311_errors(responses, open311_list, method):
     for status, description in (
         ("400", "Bad input (GeoReport v2 errors: a list of {code, description})."),
         ("403", "No or an unknown api_key."),
         ("404", "No such request, service or token, or an unknown format."),
     ):
-        responses.setdefault(status, {"description": description})
+        if status != "403" or method == "post":  # only a POST needs an api_key
+            responses.setdefault(status, {"description": description})
     for status, response in responses.items():
         if not status.startswith(("4", "5")):
             continue

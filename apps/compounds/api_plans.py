@@ -1,7 +1,7 @@
 """Zoning and assignment drafts over HTTP: the API the /compounds/ page works with.
 
 Each view parses, checks access (`apps.people.access.planning_communities`),
-calls one verb of `apps.compounds.plans`, renders. Computing a draft is a Celery
+calls one verb of `zone_plans` / `assignment_plans`, renders. Computing a draft is a Celery
 job: the POST writes a queued row and answers 202 at once, even with the broker
 down (the sweeper re-sends). Errors are {"detail", "code", "field"?}: 400 bad
 input, 403 planning is not yours, 404 a draft or community outside your area,
@@ -22,7 +22,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.compounds import plans, tasks
+from apps.compounds import assignment_plans, plan_common, tasks, zone_plans
 from apps.compounds.models import AssignmentPlan, Compound, PlanStatus, Zone, ZoneAssignment, ZonePlan
 from apps.people.access import planning_communities, plans_whole_district
 
@@ -86,7 +86,7 @@ def body_of(request):
 def actions_of(plan):
     if plan.status == PlanStatus.READY:
         return ["move", "replan", "apply", "discard"] if isinstance(plan, ZonePlan) else ["apply", "discard"]
-    if plan.status in plans.OPEN:
+    if plan.status in plan_common.OPEN:
         return ["discard"]
     return []
 
@@ -123,9 +123,9 @@ def zone_plan_detail(plan):
         "actions": actions_of(plan),
     }
     if plan.status in (PlanStatus.READY, PlanStatus.APPLIED):
-        resolution = plans.resolve(plan)
+        resolution = zone_plans.resolve(plan)
         if plan.status == PlanStatus.READY:
-            body["diff"] = plans.diff_of(resolution)
+            body["diff"] = zone_plans.diff_of(resolution)
         rows = resolution.compounds
         body["zones"] = [
             {
@@ -254,7 +254,7 @@ class ZonePlanDetailSerializer(ZonePlanSummarySerializer):
     url = serializers.CharField()
     error = serializers.CharField()
     params = serializers.JSONField()
-    report = serializers.JSONField(help_text="zoning.Report.as_dict(): zones, crossings, load_cv, problems, ...")
+    report = serializers.JSONField(help_text="zoning_report.Report.as_dict(): zones, crossings, load_cv, problems, ...")
     report_in_force = serializers.JSONField()
     outcome = serializers.JSONField(
         help_text="After apply: kept, new, retired, carried and released cadres, short zones."
@@ -382,12 +382,12 @@ class ZonePlanListView(APIView):
         try:
             community = None
             if data.get("community") not in (None, ""):
-                community = plans.community_by_code(data["community"], communities)
+                community = zone_plans.community_by_code(data["community"], communities)
             elif not plans_whole_district(request.user):
                 raise ApiError(403, _("Your drafts are for one community of your sub-district: give its code."),
                                "scope", "community")
-            plan = plans.queue_zone_plan(community, data, by=request.user)
-        except plans.PlanError as exc:
+            plan = zone_plans.queue_zone_plan(community, data, by=request.user)
+        except plan_common.PlanError as exc:
             raise refused(exc) from None
         tasks.enqueue(plan)
         return Response(queued_body(plan, "api-zone-plan"), status=202)
@@ -412,9 +412,9 @@ class ZonePlanCompoundsView(APIView):
     )
     def get(self, request, pk):
         plan = get_zone_plan_for(request.user, pk)
-        resolution = plans.resolve(plan)
+        resolution = zone_plans.resolve(plan)
         key_of = {compound: key for key, members in resolution.keys.items() for compound in members}
-        shapes = plans.scope_compounds(plan.community).annotate(shape=AsGeoJSON("geom", precision=6))
+        shapes = plan_common.scope_compounds(plan.community).annotate(shape=AsGeoJSON("geom", precision=6))
         features = []
         for compound, shape in shapes.order_by("code").values_list("pk", "shape"):
             row = resolution.compounds[compound]
@@ -439,12 +439,12 @@ class ZonePlanZonesView(APIView):
     )
     def get(self, request, pk):
         plan = get_zone_plan_for(request.user, pk)
-        resolution = plans.resolve(plan)
-        geoms = dict(plans.scope_compounds(plan.community).values_list("pk", "geom"))
+        resolution = zone_plans.resolve(plan)
+        geoms = dict(plan_common.scope_compounds(plan.community).values_list("pk", "geom"))
         rows = resolution.compounds
         features = []
         for key, members in sorted(resolution.keys.items()):
-            outline = shapely.union_all([plans.shape_of(geoms[pk]) for pk in members])
+            outline = shapely.union_all([plan_common.shape_of(geoms[pk]) for pk in members])
             features.append({
                 "type": "Feature",
                 "geometry": json.loads(shapely.to_geojson(shapely.set_precision(outline, 1e-6))),
@@ -477,8 +477,8 @@ class ZonePlanMoveView(APIView):
         if compound is None:
             raise ApiError(400, _("Unknown compound: %(code)s.") % {"code": repr(code)[:40]}, "invalid", "compound")
         try:
-            plan = plans.move_compound(plan, compound, data.get("zone"), by=request.user)
-        except plans.PlanError as exc:
+            plan = zone_plans.move_compound(plan, compound, data.get("zone"), by=request.user)
+        except plan_common.PlanError as exc:
             raise refused(exc) from None
         return Response(zone_plan_detail(get_zone_plan_for(request.user, plan.pk)))
 
@@ -498,9 +498,9 @@ class ZonePlanReplanView(APIView):
         plan = get_zone_plan_for(request.user, pk)
         data = body_of(request)
         try:
-            community = plans.community_by_code(data.get("community"), planner_communities(request.user))
-            plans.replan_community(plan, community, data.get("zones"), by=request.user)
-        except plans.PlanError as exc:
+            community = zone_plans.community_by_code(data.get("community"), planner_communities(request.user))
+            zone_plans.replan_community(plan, community, data.get("zones"), by=request.user)
+        except plan_common.PlanError as exc:
             raise refused(exc) from None
         return Response(zone_plan_detail(get_zone_plan_for(request.user, plan.pk)))
 
@@ -525,8 +525,8 @@ class ZonePlanApplyView(APIView):
     def post(self, request, pk):
         plan = get_zone_plan_for(request.user, pk)
         try:
-            plans.apply_zone_plan(plan, by=request.user)
-        except plans.PlanError as exc:
+            zone_plans.apply_zone_plan(plan, by=request.user)
+        except plan_common.PlanError as exc:
             raise refused(exc) from None
         return Response(zone_plan_detail(get_zone_plan_for(request.user, plan.pk)))
 
@@ -541,8 +541,8 @@ class ZonePlanDiscardView(APIView):
     def post(self, request, pk):
         plan = get_zone_plan_for(request.user, pk)
         try:
-            plans.discard_plan(plan, by=request.user)
-        except plans.PlanError as exc:
+            plan_common.discard_plan(plan, by=request.user)
+        except plan_common.PlanError as exc:
             raise refused(exc) from None
         return Response(zone_plan_detail(get_zone_plan_for(request.user, plan.pk)))
 
@@ -581,8 +581,8 @@ class AssignmentPlanListView(APIView):
     def post(self, request):
         whole_district_planner(request.user)
         try:
-            plan = plans.queue_assignment_plan(body_of(request), by=request.user)
-        except plans.PlanError as exc:
+            plan = assignment_plans.queue_assignment_plan(body_of(request), by=request.user)
+        except plan_common.PlanError as exc:
             raise refused(exc) from None
         tasks.enqueue(plan)
         return Response(queued_body(plan, "api-assignment-plan"), status=202)
@@ -611,8 +611,8 @@ class AssignmentPlanApplyView(APIView):
     def post(self, request, pk):
         plan = get_assignment_plan_for(request.user, pk)
         try:
-            plans.apply_assignment_plan(plan, by=request.user)
-        except plans.PlanError as exc:
+            assignment_plans.apply_assignment_plan(plan, by=request.user)
+        except plan_common.PlanError as exc:
             raise refused(exc) from None
         return Response(assignment_plan_detail(get_assignment_plan_for(request.user, pk)))
 
@@ -627,7 +627,7 @@ class AssignmentPlanDiscardView(APIView):
     def post(self, request, pk):
         plan = get_assignment_plan_for(request.user, pk)
         try:
-            plans.discard_plan(plan, by=request.user)
-        except plans.PlanError as exc:
+            plan_common.discard_plan(plan, by=request.user)
+        except plan_common.PlanError as exc:
             raise refused(exc) from None
         return Response(assignment_plan_detail(get_assignment_plan_for(request.user, pk)))

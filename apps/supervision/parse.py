@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext as _
 
 from apps.people.models import Person, Role
@@ -10,6 +11,7 @@ from apps.stars.models import Branch
 from apps.supervision.checklist import Answers
 from apps.supervision.errors import WorkflowError
 from apps.supervision.models import InspectionGroup, ResearchRound
+from gridgov.api_errors import nul_field
 
 TRUE = {"1", "true", "on", "yes", True, 1}
 
@@ -23,8 +25,16 @@ def read_body(request):
             raise WorkflowError(_("The request body is not valid JSON."), field="body") from None
         if not isinstance(data, dict):
             raise WorkflowError(_("The request body must be a JSON object."), field="body")
-        return data, []
-    return request.POST, request.FILES.getlist("photos")
+        return _without_nul(data), []
+    return _without_nul(request.POST), request.FILES.getlist("photos")
+
+
+def _without_nul(data):
+    """`data`, or WorkflowError naming the field holding a NUL character (PostgreSQL refuses them)."""
+    field = nul_field(data)
+    if field:
+        raise WorkflowError(f"{field}: {ProhibitNullCharactersValidator.message}", field=field)
+    return data
 
 
 def text(data, field):
