@@ -218,6 +218,13 @@ class Case(models.Model):
     escalated_at = models.DateTimeField(_("escalated at (督办)"), null=True, blank=True)
     rework_count = models.PositiveSmallIntegerField(_("rework count"), default=0)
     extension_count = models.PositiveSmallIntegerField(_("extension count"), default=0)
+    # 取证闭环: codes of the evidence checks a handler's or verifier's photo failed
+    # (apps/cases/evidence.py); empty when every photo passed. Never blocks anyone.
+    evidence_flags = models.JSONField(_("evidence flags"), default=list, blank=True)
+    # A report close to an area border: both candidates and the rule that chose one
+    # (apps/cases/borders.py); {} when the point is clear of every border.
+    near_border = models.BooleanField(_("near a border"), default=False)
+    border = models.JSONField(_("border candidates"), default=dict, blank=True)
     version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
@@ -299,6 +306,12 @@ def _ext(filename):
     return filename[dot:].lower()[:6] if dot >= 0 else ""
 
 
+class ExifState(models.TextChoices):
+    OK = "ok", _("EXIF read")
+    NONE = "none", _("no EXIF (screenshot or stripped)")
+    INVALID = "invalid", _("EXIF with impossible values")
+
+
 class Attachment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     event = models.ForeignKey(CaseEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
@@ -307,6 +320,19 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Evidence read from the file itself (apps/cases/evidence.py), never from the client's JSON.
+    phash = models.BigIntegerField(_("perceptual hash"), null=True, blank=True)
+    exif = models.CharField(_("EXIF"), max_length=8, choices=ExifState.choices, blank=True)
+    exif_note = models.CharField(_("EXIF note"), max_length=200, blank=True)
+    taken_at = models.DateTimeField(_("taken at (EXIF)"), null=True, blank=True)
+    taken_point = models.PointField(_("taken at place (EXIF GPS)"), srid=SRID, null=True, blank=True)
+    distance_m = models.FloatField(_("metres from the case point"), null=True, blank=True)
+    similar_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("near-duplicate of"),
+    )
+    similar_bits = models.PositiveSmallIntegerField(_("hash distance to the near-duplicate"), null=True, blank=True)
+    problems = models.JSONField(_("failed checks"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("photo")
