@@ -7,10 +7,11 @@ from apps.people.models import Person
 
 
 def make_person(code, role, **fields):
-    """A person with a login (username `code`, password "pw-<code>"); `grids=` sets their grids."""
+    """A person with a login (username `code`, password "pw-<code>"), named `code` unless `name=` is given;
+    `grids=` sets their grids."""
     user = User.objects.create_user(username=code, password="pw-" + code)
     grids = fields.pop("grids", ())
-    person = Person.objects.create(user=user, code=code, name=code, role=role, **fields)
+    person = Person.objects.create(user=user, code=code, name=fields.pop("name", code), role=role, **fields)
     if grids:
         person.grids.set(grids)
     return person

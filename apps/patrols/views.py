@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from apps.patrols import export
 from apps.patrols.coverage import coverage_scope, weekly_coverage
-from apps.patrols.weeks import BadWeek, current_week, parse_week, recent_weeks
+from apps.patrols.weeks import BadWeek, current_week, last_complete_week, parse_week, recent_weeks
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WEEKS_OFFERED = 12  # the current week and the eleven before it (a quarter, 季观摩)
@@ -41,11 +41,39 @@ def week_label(week):
     }
 
 
-def week_choices(selected, today=None):
+def offered_weeks(selected, today=None):
     weeks = recent_weeks(today, WEEKS_OFFERED)
     if selected not in weeks:
         weeks.append(selected)  # an older week asked for by address stays selectable
-    return [{"code": w.code, "label": week_label(w), "selected": w == selected} for w in weeks]
+    return weeks
+
+
+def week_choices(weeks, selected, current):
+    def label(week):
+        if week == current:
+            return _("%(week)s, in progress") % {"week": week_label(week)}
+        return week_label(week)
+
+    return [{"code": w.code, "label": label(w), "selected": w == selected} for w in weeks]
+
+
+def week_note(week, current):
+    """What the page says about the week it shows, and the one-click switch to the other default week.
+
+    The page opens on the last complete week; the current one is a click away and,
+    when shown, says that its check-ins are still coming in.
+    """
+    last_complete = last_complete_week(current.monday)
+    if week == current:
+        text = _("Showing %(week)s, the current week: still in progress, check-ins are still coming in.")
+        switch_week, switch_label = last_complete, _("Back to the last complete week")
+    else:
+        if week == last_complete:
+            text = _("Showing %(week)s, the last complete week.")
+        else:
+            text = _("Showing %(week)s, a past week.")
+        switch_week, switch_label = current, _("Show the current week (in progress)")
+    return {"text": text % {"week": week_label(week)}, "switchWeek": switch_week.code, "switchLabel": switch_label}
 
 
 def coverage_strings():
@@ -62,7 +90,7 @@ def coverage_strings():
         "patrols": _("Check-ins"),
         "cadres": _("Cadres who patrolled"),
         "lastVisit": _("Last visit"),
-        "never": _("none this week"),
+        "never": _("none in the week"),
         "zones": _("Zones"),
         "share": _("Share visited"),
         "totals": _("%(visited)s of %(zones)s zones visited (%(share)s), %(patrols)s check-ins"),
@@ -76,13 +104,21 @@ def coverage_strings():
 @login_required
 def coverage_page(request):
     scope = coverage_scope(request.user)
+    today = timezone.localdate()  # read once: the default week and the picker agree at midnight
+    current = current_week(today)
+    raw = request.GET.get("week")
     try:
-        week = parse_week(request.GET.get("week"))
+        # Without a week the page shows the last complete one: early in the current week nearly
+        # every zone is still unvisited, which says nothing about how the patrols are going.
+        week = parse_week(raw) if (raw or "").strip() else last_complete_week(today)
     except BadWeek as exc:
         return _bad_request("week", exc.message)
+    weeks = offered_weeks(week, today)
     config = {
         "week": week.code,
-        "currentWeek": current_week().code,
+        "currentWeek": current.code,
+        # The sentence and switch of every week in the picker, so the script never words them itself.
+        "weekNotes": {w.code: week_note(w, current) for w in weeks},
         "scope": {"whole": scope.whole, "code": scope.code, "name": scope.name},
         "bounds": _bounds(scope),
         "urls": {
@@ -101,7 +137,8 @@ def coverage_page(request):
             "strings": coverage_strings(),
             "scope": scope,
             "week": week,
-            "weeks": week_choices(week),
+            "weeks": week_choices(weeks, week, current),
+            "note": week_note(week, current),
         },
     )
 

@@ -64,6 +64,15 @@ def current_week(today=None):
     return week_of(today or timezone.localdate())
 
 
+def last_complete_week(today=None):
+    """The week before the current one: the latest week whose check-ins are all in.
+
+    The current week is never complete (it ends Sunday 24:00), so early in it nearly
+    every zone is still unvisited; the coverage page opens on this week instead.
+    """
+    return current_week(today).previous()
+
+
 def parse_week(raw, today=None):
     """The Week named by "YYYY-Www"; the current week when empty; BadWeek otherwise."""
     raw = (raw or "").strip() if isinstance(raw, str) else raw

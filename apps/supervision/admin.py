@@ -20,6 +20,7 @@ class GroupInline(admin.TabularInline):
 @admin.register(InspectionCampaign)
 class CampaignAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "starts_on", "ends_on", "period")
+    fields = ("name", "kind", "starts_on", "ends_on", "period")  # the name first, not DateSpan's dates
     list_select_related = ("period",)
     inlines = [GroupInline]
 
@@ -93,6 +94,7 @@ class PlanAdmin(admin.ModelAdmin):
 @admin.register(ResearchRound)
 class RoundAdmin(admin.ModelAdmin):
     list_display = ("name", "starts_on", "ends_on")
+    fields = ("name", "starts_on", "ends_on")
 
 
 @admin.register(Visit)

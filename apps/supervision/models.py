@@ -18,7 +18,30 @@ from apps.people.models import Person
 from apps.stars.models import Branch
 
 
-class InspectionCampaign(models.Model):
+def span_in_order(name):
+    """The check that a `DateSpan` does not end before it starts; each table keeps its own constraint name."""
+    return models.CheckConstraint(condition=Q(starts_on__lte=models.F("ends_on")), name=name)
+
+
+class DateSpan(models.Model):
+    """A span of days, first and last included: what campaigns and research rounds share.
+
+    Abstract, so the columns stay on each table and the schema does not change;
+    subclasses add `span_in_order(...)` to their constraints (Meta inherits the ordering).
+    """
+
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+
+    class Meta:
+        abstract = True
+        ordering = ["-starts_on", "id"]
+
+    def covers(self, day):
+        return self.starts_on <= day <= self.ends_on
+
+
+class InspectionCampaign(DateSpan):
     """A special inspection (专项检查) over a set of villages, done by joint inspection groups."""
 
     class Kind(models.TextChoices):
@@ -27,18 +50,13 @@ class InspectionCampaign(models.Model):
 
     name = models.CharField(_("name"), max_length=80)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.FOUR_TWO_ONE)
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
     period = models.ForeignKey("stars.Period", on_delete=models.SET_NULL, null=True, blank=True,
                                related_name="inspection_campaigns", verbose_name=_("assessment period"))
 
-    class Meta:
+    class Meta(DateSpan.Meta):
         verbose_name = _("inspection campaign")
         verbose_name_plural = _("inspection campaigns")
-        ordering = ["-starts_on", "id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(starts_on__lte=models.F("ends_on")), name="campaign_order"),
-        ]
+        constraints = [span_in_order("campaign_order")]
 
     def __str__(self):
         return self.name
@@ -318,20 +336,15 @@ class PlanEvent(models.Model):
         ordering = ["at", "id"]
 
 
-class ResearchRound(models.Model):
+class ResearchRound(DateSpan):
     """A round of research visits (督导调研, 过筛子): every branch visited in turn."""
 
     name = models.CharField(_("name"), max_length=80)
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
 
-    class Meta:
+    class Meta(DateSpan.Meta):
         verbose_name = _("research round")
         verbose_name_plural = _("research rounds")
-        ordering = ["-starts_on", "id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(starts_on__lte=models.F("ends_on")), name="round_order"),
-        ]
+        constraints = [span_in_order("round_order")]
 
     def __str__(self):
         return self.name

@@ -150,7 +150,7 @@ def record_visit(research_round, branch, *, by, visited_on, checked, issues="", 
                             % {"branch": branch.name}, field="branch")
     if visited_on is None:
         raise WorkflowError(_("Give the date of the visit."), field="visited_on")
-    if not research_round.starts_on <= visited_on <= research_round.ends_on:
+    if not research_round.covers(visited_on):
         raise WorkflowError(_("%(day)s is outside the round %(round)s (%(start)s to %(end)s).") % {
             "day": visited_on, "round": research_round.name, "start": research_round.starts_on,
             "end": research_round.ends_on}, field="visited_on")

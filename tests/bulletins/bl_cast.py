@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.auth.models import User
+from cast_helpers import make_person
 
 from apps.people.models import Department, Person, Role
 from apps.stars.models import Branch
@@ -27,11 +27,6 @@ NOW = dt.datetime(2026, 12, 2, 10, 0, tzinfo=TZ)
 
 def at(day, hour=10):
     return dt.datetime.combine(day, dt.time(hour), tzinfo=TZ)
-
-
-def make_person(code, role, **fields):
-    user = User.objects.create_user(username=code, password="pw-" + code)
-    return Person.objects.create(user=user, code=code, name=fields.pop("name", code), role=role, **fields)
 
 
 @dataclass

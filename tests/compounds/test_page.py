@@ -4,6 +4,7 @@ import json
 import re
 
 import pytest
+from cast_helpers import fast_password_hashing  # noqa: F401 (an autouse fixture)
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -15,11 +16,6 @@ from apps.people.models import Department, Person, Role
 pytestmark = pytest.mark.django_db
 
 URL = "/compounds/"
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+from cast_helpers import fast_password_hashing, make_person  # noqa: F401 (an autouse fixture)
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
@@ -32,16 +33,6 @@ from apps.stars.setup import create_period, ensure_task_forces
 
 A_NAME = "花园路街道"
 B_NAME = "兴达路街道"
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def make_person(code, role, **fields):
-    user = User.objects.create_user(username=code, password="pw-" + code)
-    return Person.objects.create(user=user, code=code, name=code, role=role, **fields)
 
 
 def client_for(person_or_user):

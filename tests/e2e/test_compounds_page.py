@@ -11,7 +11,7 @@ import math
 import re
 
 import pytest
-from celery_helpers import CeleryWorker, RedisServer, use_broker, worker_database_url
+from celery_helpers import broker, use_broker, worker, worker_db  # noqa: F401 (fixtures)
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 from playwright.sync_api import expect
@@ -38,25 +38,14 @@ JOB_SECONDS = 60_000  # ms; the job itself takes well under a second, the worker
 
 
 @pytest.fixture(scope="module")
-def worker_db(django_db_setup):
-    url = worker_database_url()
-    if url is None:
-        pytest.skip("the SpatiaLite test database is in memory; set GRIDGOV_TEST_SQLITE_FILE (deploy/test.sh does)")
-    return url
-
-
-@pytest.fixture(scope="module")
-def worker(worker_db, tmp_path_factory):
-    broker = RedisServer(tmp_path_factory.mktemp("redis")).start()
-    process = CeleryWorker(broker.url, worker_db, tmp_path_factory.mktemp("worker")).start()
+def live_worker(broker, worker):
+    """The module's shared worker, with this process (and so the live server) publishing to its Redis."""
     with use_broker(broker.url):
-        yield process
-    process.stop()
-    broker.stop()
+        yield worker
 
 
 @pytest.fixture
-def admin(district, worker, page):
+def admin(district, live_worker, page):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.add_init_script(CSP_LISTENER)

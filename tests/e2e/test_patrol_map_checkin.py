@@ -95,13 +95,23 @@ def test_cadre_checks_in_by_gps_reports_there_and_the_zone_shows_visited(story, 
     expect(cadre.locator(".report-sheet")).to_be_visible()
     expect(cadre.locator(".patrol-sheet")).to_be_hidden()
 
-    # The sub-district's leader sees the zone visited this week.
+    # The sub-district's leader lands on the last complete week (the check-in is not in it),
+    # and one click shows the current week with the zone visited.
     leader = open_as("e2e-leader")
     leader.goto(f"{live_server.url}/patrols/coverage/")
     coverage = leader.locator("#coverage")
     expect(coverage).to_have_attribute("data-loading", "0")
     expect(leader.locator("#zone-table")).to_be_visible()
+    expect(leader.locator("#week-note-text")).to_contain_text("即上一个完整周")
     row = leader.locator(f'#zone-table tr[data-code="{zone.code}"]')
+    expect(row).to_contain_text("未巡查")
+    current = leader.locator("#week-switch").get_attribute("data-week")
+    leader.click("#week-switch")
+    expect(coverage).to_have_attribute("data-painted", current)
+    expect(leader.locator("#week-note-text")).to_contain_text("即本周：尚未结束")
+    expect(leader.locator("#week-switch")).to_have_text("返回上一个完整周")
+    expect(leader.locator("#week-select")).to_have_value(current)
+    expect(leader).to_have_url(re.compile(rf"week={current}"))
     expect(row).to_contain_text("已巡查")
     expect(leader.locator(f'path[data-code="{zone.code}"].zone-visited')).to_have_count(1)
     expect(leader.locator("path.zone-missed").first).to_be_attached()

@@ -125,16 +125,48 @@ def test_page_shows_the_week_picker_for_a_leader(patrolled, client):
     response = log_in(client, patrolled.leader).get(PAGE)
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'value="2026-W49" selected' in html
+    assert 'value="2026-W49">2026-W49（11-30 至 12-06），本周进行中' in html
     assert 'value="2026-W48"' in html and 'value="2026-W38"' in html  # eleven weeks back
     assert 'value="2026-W50"' not in html
     assert "patrols-coverage.js" in html
     assert "巡查覆盖" in html
 
 
+# Monday 08:30 of 2026-W50 (the week has barely begun), and Thursday 10:00 of 2026-W49.
+@pytest.mark.parametrize(("moment", "complete", "current"), [
+    (dt.datetime(2026, 12, 7, 8, 30, tzinfo=TZ), "2026-W49", "2026-W50"),
+    (dt.datetime(2026, 12, 3, 10, 0, tzinfo=TZ), "2026-W48", "2026-W49"),
+])
+def test_page_opens_on_the_last_complete_week(patrolled, client, moment, complete, current):
+    with time_machine.travel(moment, tick=False):
+        response = log_in(client, patrolled.leader).get(PAGE)
+    assert response.status_code == 200
+    assert response.context["config"]["week"] == complete
+    assert response.context["config"]["currentWeek"] == current
+    html = response.content.decode()
+    assert f'value="{complete}" selected' in html
+    assert f'value="{current}" selected' not in html
+    # The page says which week it shows, and the current week is one click away.
+    assert f"当前显示 {complete}（" in html and "即上一个完整周" in html
+    assert f'href="?week={current}" data-week="{current}">查看本周（进行中）</a>' in html
+    assert f'export.xlsx?week={complete}"' in html
+
+
+def test_the_current_week_says_it_is_in_progress_and_links_back(patrolled, client):
+    response = log_in(client, patrolled.leader).get(PAGE, {"week": "2026-W49"})
+    html = response.content.decode()
+    assert 'value="2026-W49" selected' in html
+    assert "当前显示 2026-W49（11-30 至 12-06），即本周：尚未结束" in html
+    assert 'href="?week=2026-W48" data-week="2026-W48">返回上一个完整周</a>' in html
+    notes = response.context["config"]["weekNotes"]
+    assert len(notes) == 12 and notes["2026-W40"]["text"].endswith("（已结束的周）。")
+    assert notes["2026-W40"]["switchWeek"] == "2026-W49"
+
+
 def test_page_takes_an_older_week(patrolled, client):
     response = log_in(client, patrolled.leader).get(PAGE, {"week": "2026-W10"})
     assert 'value="2026-W10" selected' in response.content.decode()
+    assert "2026-W10" in response.context["config"]["weekNotes"]
     assert log_in(client, patrolled.leader).get(PAGE, {"week": "2026-W60"}).status_code == 400
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from django.contrib.auth.models import User
+from cast_helpers import fast_password_hashing, make_person
 from django.utils import timezone
 
 from apps.people.models import Person, Role
@@ -77,14 +77,8 @@ def good_points(assessment):
     return {i.code: i.max_points * 9 // 10 for i in assessment.criterion.indicators.all()}
 
 
-def make_person(code, role, **fields):
-    user = User.objects.create_user(username=code, password="pw-" + code)
-    return Person.objects.create(user=user, code=code, name=fields.pop("name", code), role=role, **fields)
-
-
-@pytest.fixture
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The name the stars tests import and request; pytest registers a fixture under the name it is bound to.
+fast_passwords = fast_password_hashing
 
 
 @pytest.fixture

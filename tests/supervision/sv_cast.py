@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.contrib.auth.models import User
+from cast_helpers import make_person
 
 from apps.people.models import Person, Role
 from apps.stars.models import Branch
@@ -21,11 +21,6 @@ from apps.supervision.records import record_finding
 TZ = ZoneInfo("Asia/Shanghai")
 # A Monday in an ordinary week: no holiday near (the working calendar's defaults).
 NOW = dt.datetime(2026, 11, 16, 10, 0, tzinfo=TZ)
-
-
-def make_person(code, role, **fields):
-    user = User.objects.create_user(username=code, password="pw-" + code)
-    return Person.objects.create(user=user, code=code, name=fields.pop("name", code), role=role, **fields)
 
 
 @dataclass

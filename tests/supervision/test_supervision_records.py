@@ -3,12 +3,13 @@
 import datetime as dt
 
 import pytest
+from django.db import IntegrityError, transaction
 from sv_cast import NOW
 
 from apps.cases.calendar import DEFAULT_PERIODS, Calendar
 from apps.supervision.checklist import Answers, majority_met, problems, quorum_met
 from apps.supervision.errors import NotYourAction, WorkflowError
-from apps.supervision.models import Finding, Inspection, Visit, ResearchRound
+from apps.supervision.models import Finding, Inspection, InspectionCampaign, ResearchRound, Visit
 from apps.supervision.records import add_working_days, record_inspection, record_visit
 
 
@@ -126,3 +127,14 @@ def test_visit_outside_the_visitors_area_is_refused(cast):
     with pytest.raises(WorkflowError):
         record_visit(research_round, cast.v1, by=cast.leader, visited_on=dt.date(2026, 9, 30), checked="台账")
     assert Visit.objects.count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", [InspectionCampaign, ResearchRound])
+def test_a_span_holds_both_ends_and_cannot_end_before_it_starts(model):
+    span = model.objects.create(name="第四季度", starts_on=dt.date(2026, 10, 1), ends_on=dt.date(2026, 12, 31))
+    assert span.covers(dt.date(2026, 10, 1)) and span.covers(dt.date(2026, 12, 31))
+    assert not span.covers(dt.date(2026, 9, 30)) and not span.covers(dt.date(2027, 1, 1))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        model.objects.create(name="倒置", starts_on=dt.date(2026, 12, 31), ends_on=dt.date(2026, 10, 1))
+    assert model.objects.count() == 1

@@ -31,6 +31,8 @@ class CoveragePage {
     this.drilled = null; // sub-district code shown in the zone table
     this.shapes = new Map(); // zone code -> Leaflet layer
     this.weekSelect = document.getElementById("week-select");
+    this.noteText = document.getElementById("week-note-text");
+    this.weekSwitch = document.getElementById("week-switch");
     this.exportLink = document.getElementById("export-link");
     this.totals = document.getElementById("totals");
     this.error = document.getElementById("cov-error");
@@ -51,6 +53,12 @@ class CoveragePage {
     this.renderSubs = sortable(this.subTable, () => (this.data ? this.data.subdistricts : []), (rows) => this.subRows(rows));
     this.renderZones = sortable(this.zoneTable, () => this.zoneList(), (rows) => this.zoneRows(rows));
     this.weekSelect.addEventListener("change", () => this.load(this.weekSelect.value));
+    // The page opens on the last complete week; the current one (or back) is this one click.
+    this.weekSwitch.addEventListener("click", (e) => {
+      e.preventDefault();
+      this.weekSelect.value = this.weekSwitch.dataset.week;
+      this.load(this.weekSwitch.dataset.week);
+    });
     this.back.addEventListener("click", () => this.drill(null));
     this.subTable.querySelector("tbody").addEventListener("click", (e) => {
       const row = e.target.closest("tr[data-code]");
@@ -97,6 +105,7 @@ class CoveragePage {
       this.byZone = new Map(this.data.zones.map((z) => [z.code, z]));
       if (push) history.replaceState(null, "", withQuery(window.location.pathname, { week: this.week }));
       if (this.data.subdistricts.length === 1) this.drilled = this.data.subdistricts[0].code;
+      this.describeWeek();
       this.renderTotals();
       this.renderSubs();
       this.drill(this.drilled, false);
@@ -108,6 +117,16 @@ class CoveragePage {
     } finally {
       root.dataset.loading = "0";
     }
+  }
+
+  // Which week is shown and the switch to the other default, worded by the server (config.weekNotes).
+  describeWeek() {
+    const note = config.weekNotes[this.week];
+    if (!note) return;
+    this.noteText.textContent = note.text;
+    this.weekSwitch.textContent = note.switchLabel;
+    this.weekSwitch.dataset.week = note.switchWeek;
+    this.weekSwitch.href = withQuery(window.location.pathname, { week: note.switchWeek });
   }
 
   renderTotals() {
