@@ -21,6 +21,13 @@ seed_cases, and simulate_cases when fewer than --cases simulated cases exist
    Throughput ratio (target >= 40%) and p99 (target < 100 ms), saturated and
    paced (phones that report now and then, offering half the saturated report
    throughput).
+4. photos: a report with two photos (real 1600 x 1200 JPEGs with EXIF time and
+   GPS) with the evidence checks (apps/cases/evidence.py: EXIF, perceptual hash,
+   near-duplicate lookup over --photos stored photos), beside the same report
+   without photos and with the photos stored unchecked (the code before the
+   checks). Target: the checks add under 50 ms. Then the near-duplicate lookup
+   alone (indexed hash chunks) beside a full scan of every hash, and its
+   exactness against that scan.
 
 No assertions: figures and verdicts are printed. Each part is bounded (< 2 min).
 """
@@ -42,6 +49,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
 from common import prepare_district, verdict  # noqa: E402 (after the path is set)
 
 DESK_TARGET_MS = 150
+PHOTO_CHECK_TARGET_MS = 50
 DESK_PAGE_SIZE = 1000  # case-desk.js: QUEUE_LIMIT rows, asked for in one page
 INGEST_RATIO_TARGET = 0.40
 INGEST_P99_TARGET_MS = 100
@@ -51,7 +59,7 @@ BENCH_CENTRE = "bench-centre"
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", default="desk,grid,ingest")
+    parser.add_argument("--only", default="desk,grid,ingest,photos,borders")
     parser.add_argument("--cases", type=int, default=20000, help="simulated cases wanted (default 20000)")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=3000, help="per saturated run")
@@ -59,6 +67,8 @@ def main():
     parser.add_argument("--synthetic", type=int, default=1_000_000, help="scratch rows for the 1M grid count (PostGIS)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument("--photos", type=int, default=40000, help="stored photos for the duplicate lookup")
+    parser.add_argument("--border-reports", type=int, default=300, help="reports per setting in the border part")
     args = parser.parse_args()
     parts = set(args.only.split(","))
     prepare(args.cases)
@@ -71,6 +81,10 @@ def main():
         bench_grid(args.synthetic)
     if "ingest" in parts:
         bench_ingest(args)
+    if "photos" in parts:
+        bench_photos(args.photos)
+    if "borders" in parts:
+        bench_borders(args.border_reports)
 
 
 # --- preparing the database -------------------------------------------------------------
@@ -400,6 +414,227 @@ def bench_ingest(args):
     print(f"[ingest] p99 under {INGEST_P99_TARGET_MS} ms: saturated {verdict(api.p99_ms < INGEST_P99_TARGET_MS)} "
           f"({api.p99_ms:.0f} ms), paced {verdict(paced['POST /api/cases/'].p99_ms < INGEST_P99_TARGET_MS)} "
           f"({paced['POST /api/cases/'].p99_ms:.0f} ms)")
+
+
+# --- 4. photo checks ----------------------------------------------------------------------
+
+
+def bench_jpeg(seed, lon, lat, taken):
+    """A phone-sized JPEG (1600 x 1200, ~300 KB) of a random scene, with EXIF time, offset and GPS."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    scene = Image.fromarray((rng.random((12, 16, 3)) * 255).astype("uint8")).resize((1600, 1200), Image.BICUBIC)
+    noise = Image.fromarray((rng.random((1200, 1600, 3)) * 40).astype("uint8"))
+    image = Image.blend(scene, noise, 0.15)
+    exif = Image.Exif()
+    sub = exif.get_ifd(0x8769)
+    sub[0x9003], sub[0x9011] = taken.strftime("%Y:%m:%d %H:%M:%S"), "+08:00"
+    gps = exif.get_ifd(0x8825)
+
+    def dms(v):
+        d = int(v)
+        m = int((v - d) * 60)
+        return (d, m, round(((v - d) * 60 - m) * 60, 4))
+
+    gps[1], gps[2], gps[3], gps[4] = "N", dms(lat), "E", dms(lon)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85, exif=exif)
+    return buffer.getvalue()
+
+
+def bench_photos(stored):
+    """Report with two photos: checked, unchecked, none; then the duplicate lookup alone."""
+    import datetime as dt
+    import io
+    import random
+    import tempfile
+    from unittest import mock
+    from zoneinfo import ZoneInfo
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+    from django.test import override_settings
+
+    from apps.areas.models import Grid
+    from apps.cases import evidence, intake
+    from apps.cases.models import Attachment, Case, Category
+    from apps.people.models import Role
+
+    user, person = bench_person(BENCH_WORKER, "BENCHGW", Role.GRID_WORKER)
+    person.grids.set(Grid.objects.all())
+    category = Category.objects.get(code="E0101")
+    rng = random.Random(410105)
+    case_ids = list(Case.objects.order_by("pk").values_list("pk", flat=True)[:20000])
+    points = [(p.x, p.y) for p in Case.objects.filter(pk__in=case_ids[:500]).values_list("point", flat=True)]
+    print(f"\n[photos] storing {stored} photo rows (random hashes) on {len(case_ids)} cases: a year of photos ...",
+          flush=True)
+    last_case = Case.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    last_photo = Attachment.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+    def signed(value):
+        return value - (1 << 64) if value >= 1 << 63 else value
+
+    hashes = [signed(rng.getrandbits(64)) for _ in range(stored)]
+    rows = [Attachment(case_id=rng.choice(case_ids), file="bench/none.jpg", content_type="bench/evidence", size=1,
+                       phash=h, exif="none") for h in hashes]
+    started = time.perf_counter()
+    Attachment.objects.bulk_create(rows, batch_size=2000)
+    print(f"[photos] {stored} rows in {time.perf_counter() - started:.1f} s", flush=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE cases_attachment")
+    shanghai = ZoneInfo("Asia/Shanghai")
+    taken = dt.datetime.now(shanghai) - dt.timedelta(minutes=5)
+    files = [(bench_jpeg(seed, *points[seed % len(points)], taken),
+              bench_jpeg(seed + 1000, *points[seed % len(points)], taken)) for seed in range(3)]
+    print(f"[photos] photos: 1600 x 1200 JPEG with EXIF, {len(files[0][0]) // 1024} and "
+          f"{len(files[0][1]) // 1024} KB")
+
+    def report(with_photos):
+        def run():
+            lon, lat = points[rng.randrange(len(points))]
+            pair = files[rng.randrange(len(files))]
+            photos = [SimpleUploadedFile(f"{i}.jpg", data, "image/jpeg") for i, data in enumerate(pair)]
+            intake.report_case(by=person, category=category, lon=lon, lat=lat, description="基准测试：带照片的上报",
+                               photos=photos if with_photos else (), notify=False)
+        return run
+
+    def unchecked(case, event, checked, *, by, now=None):
+        """The code before the checks: the rows, nothing read from the files."""
+        return [Attachment.objects.create(case=case, event=event, file=upload, content_type=content_type, size=size,
+                                          uploaded_by=by) for upload, content_type, size in checked]
+
+    def plain_report():
+        with mock.patch.object(intake, "attach_photos", unchecked):
+            report(True)()
+
+    try:
+        with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+            # Interleaved, so load from other processes falls on the three variants alike.
+            variants = {"none": report(False), "plain": plain_report, "checked": report(True)}
+            times = {key: [] for key in variants}
+            for key, run in variants.items():
+                run()  # warm
+            for i in range(30):
+                for key in list(variants)[i % 3:] + list(variants)[:i % 3]:
+                    started = time.perf_counter()
+                    variants[key]()
+                    times[key].append((time.perf_counter() - started) * 1000)
+            none_ms, plain_ms, checked_ms = (statistics.median(times[k]) for k in ("none", "plain", "checked"))
+            facts_ms, _ = timed(lambda: [evidence.read_photo(io.BytesIO(d)) for d in files[0]], 15)
+        added = checked_ms - plain_ms
+        print(f"[photos] report without photos:                  {none_ms:6.1f} ms median of 30, interleaved")
+        print(f"[photos] report with 2 photos, stored unchecked:  {plain_ms:6.1f} ms")
+        print(f"[photos] report with 2 photos, with the checks:   {checked_ms:6.1f} ms "
+              f"(reading EXIF and hashing the two files alone: {facts_ms:.1f} ms)")
+        print(f"[photos] the checks add {added:.1f} ms to a report with two photos "
+              f"(target < {PHOTO_CHECK_TARGET_MS} ms: {verdict(added < PHOTO_CHECK_TARGET_MS)}); "
+              f"the photos with their checks add {checked_ms - none_ms:.1f} ms to the report without photos")
+        probe_case = Case(pk=0)
+        # Probes: half near-duplicates of stored hashes (1 .. max bits flipped), half random.
+        max_bits = evidence.config()["max_hash_bits"]
+        probes = []
+        for i in range(200):
+            value = hashes[rng.randrange(stored)] & ((1 << 64) - 1)
+            if i % 2:
+                for bit in rng.sample(range(64), rng.randint(1, max_bits)):
+                    value ^= 1 << bit
+            else:
+                value = rng.getrandbits(64)
+            probes.append(signed(value))
+        lookups = iter(probes * 10)
+        indexed_ms, _ = timed(lambda: evidence.near_duplicate(next(lookups), exclude_case=probe_case), 100)
+        everything = list(Attachment.objects.exclude(phash=None).values_list("pk", "phash"))
+
+        def scan(value):
+            best = None
+            for pk, other in Attachment.objects.exclude(phash=None).values_list("pk", "phash").order_by("pk"):
+                bits = evidence.hamming(value, other)
+                if bits <= max_bits and (best is None or bits < best[1]):
+                    best = (pk, bits)
+            return best or (None, None)
+
+        scans = iter(probes * 10)
+        scan_ms, _ = timed(lambda: scan(next(scans)), 5)
+        misses = 0
+        for value in probes:
+            expected = min(((evidence.hamming(value, h), pk) for pk, h in everything
+                            if evidence.hamming(value, h) <= max_bits), default=None)
+            got = evidence.near_duplicate(value, exclude_case=probe_case)
+            misses += (got[1] if got[0] else None) != (expected[0] if expected else None)
+        print(f"[photos] near-duplicate lookup over {len(everything)} photos (<= {max_bits} bits): indexed hash "
+              f"chunks {indexed_ms:.2f} ms median | full scan {scan_ms:.0f} ms | scan / indexed "
+              f"{scan_ms / indexed_ms:.0f}x | {len(probes)} probes, {misses} differing from the scan")
+    finally:
+        Attachment.objects.filter(pk__gt=last_photo).delete()
+        Case.objects.filter(pk__gt=last_case).delete()
+    print("[photos] (the photo rows and cases the benchmark stored were deleted afterwards)")
+
+
+# --- 5. border-aware routing: report_case with and without the border test --------------------
+
+
+def bench_borders(n):
+    """report_case in process, the same points with GRIDGOV_BORDER_M=0 (the place query as before border
+    routing) and 30 (the default), interleaved point by point; all rolled back. Points: the simulated
+    year's, in its own mix, and those of its near-border cases alone (they pay for the candidates)."""
+    from django.conf import settings
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.areas.models import Grid
+    from apps.cases.intake import report_case
+    from apps.cases.models import Case, Category
+    from apps.people.models import Role
+
+    _user, person = bench_person(BENCH_WORKER, "BENCHGW", Role.GRID_WORKER)
+    person.grids.set(Grid.objects.all())
+    category = Category.objects.select_related("default_department").get(code="E0101")
+    simulated = Case.objects.filter(source=Case.Source.SIMULATION).order_by("pk")
+    year = [(p.x, p.y) for p in simulated.values_list("point", flat=True)[:n]]
+    near = [(p.x, p.y) for p in simulated.filter(near_border=True).values_list("point", flat=True)[:n]]
+    clear = [(p.x, p.y) for p in simulated.filter(near_border=False).values_list("point", flat=True)[:n]]
+    if not near:
+        print("\n[borders] no near-border simulated case stored (simulated before border routing?): "
+              "run manage.py border_report --store first for the near-border figure")
+    settings_before = settings.GRIDGOV_BORDER_M
+    print(f"\n[borders] report_case in process, {len(year)} points of the simulated year, {len(near)} near-border "
+          f"and {len(clear)} clear points, each reported with the border test off (0 m) and on (30 m), interleaved")
+    results = {}
+    try:
+        with transaction.atomic():
+            for label, points in (("year's mix", year), ("near-border only", near), ("clear of borders", clear)):
+                times, queries, flagged = {0: [], 30: []}, {0: 0, 30: 0}, 0
+                for i, (lon, lat) in enumerate(points):
+                    for metres in ((0, 30) if i % 2 == 0 else (30, 0)):
+                        settings.GRIDGOV_BORDER_M = metres
+                        connection.queries_log.clear()  # a bounded deque: a full one would miscount
+                        with CaptureQueriesContext(connection) as captured:
+                            started = time.perf_counter()
+                            case, _ = report_case(by=person, category=category, lon=lon, lat=lat,
+                                                  description="基准测试：临界上报", notify=False)
+                            times[metres].append((time.perf_counter() - started) * 1000)
+                        queries[metres] += len(captured)
+                        flagged += metres == 30 and case.near_border
+                results[label] = (times, queries, flagged, len(points))
+            transaction.set_rollback(True)
+    finally:
+        settings.GRIDGOV_BORDER_M = settings_before
+    for label, (times, queries, flagged, count) in results.items():
+        if not count:
+            continue
+        for metres in (0, 30):
+            t = sorted(times[metres])
+            print(f"[borders] {label:17s} border test {'off (before)' if metres == 0 else 'on (30 m)  '}: "
+                  f"p50 {statistics.median(t):6.2f} ms, p90 {t[int(0.9 * (len(t) - 1))]:6.2f} ms, "
+                  f"mean {statistics.fmean(t):6.2f} ms, {queries[metres] / count:.1f} queries/report")
+        delta = statistics.median(times[30]) - statistics.median(times[0])
+        print(f"[borders] {label:17s} on - off: {delta:+.2f} ms at p50; {flagged} of {count} near a border "
+              f"({flagged / count:.1%})")
 
 
 def own_broker():

@@ -17,9 +17,7 @@ No assertions: figures are printed with met/MISSED.
 import argparse
 import io
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,16 +25,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridgov.settings")
 
 from bench_evaluation import prepare_database  # noqa: E402 (after the path is set)
-from common import verdict  # noqa: E402
-
-
-def median_time(fn, runs):
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+from common import median_seconds, verdict  # noqa: E402
 
 
 def main():
@@ -76,7 +65,7 @@ def main():
 
     with connection.execute_wrapper(capture):
         data = compute(period)
-    t_compute = median_time(lambda: compute(period), args.runs)
+    t_compute = median_seconds(lambda: compute(period), args.runs)
 
     def replay():
         with connection.cursor() as cursor:
@@ -84,13 +73,13 @@ def main():
                 cursor.execute(sql, params)
                 cursor.fetchall()
 
-    t_raw = median_time(replay, args.runs)
+    t_raw = median_seconds(replay, args.runs)
     bulletin, _ = Bulletin.objects.update_or_create(
         kind="monthly", period=period.code,
         defaults={"starts_on": period.first, "ends_on": period.last, "data": data,
                   "made_at": timezone.now()})
     render_pdf(bulletin)  # the first render loads Pango and the font
-    t_pdf = median_time(lambda: render_pdf(bulletin), args.runs)
+    t_pdf = median_seconds(lambda: render_pdf(bulletin), args.runs)
     size = len(render_pdf(bulletin))
     due = data["totals"]["cases"]["due"]
     print(f"compute (17 sub-districts, {due} cases due): {t_compute * 1000:8.1f} ms   "

@@ -4,6 +4,8 @@ Not a benchmark itself (bench/run.sh runs bench/bench_*.py).
 """
 
 import os
+import statistics
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,3 +49,13 @@ def prepare_district():
 
 def verdict(ok):
     return "met" if ok else "MISSED"
+
+
+def median_seconds(fn, runs):
+    """The median wall-clock seconds of `runs` calls of fn()."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)

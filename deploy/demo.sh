@@ -23,8 +23,9 @@ say "case categories, office hours and holidays; star programme history"
 "$PY" manage.py seed_supervision
 # A year of sample cases for the desks and dashboards (the full 20,000 with
 # DEMO_CASES=20000; the default keeps the first start to a few minutes).
-say "sample cases (simulate_cases --cases ${DEMO_CASES:-3000}; skipped when already there)"
-"$PY" manage.py simulate_cases --cases "${DEMO_CASES:-3000}"
+# --plants: a known number of each KPI-gaming pattern for /integrity/ to find.
+say "sample cases (simulate_cases --cases ${DEMO_CASES:-3000} --plants; skipped when already there)"
+"$PY" manage.py simulate_cases --cases "${DEMO_CASES:-3000}" --plants
 say "sample patrol check-ins (seed_patrols --weeks 8; what exists is kept)"
 "$PY" manage.py seed_patrols --weeks 8
 say "bulletins of past periods, incentives, duty lists, publicity (seed_bulletins; what exists is kept)"

@@ -13,7 +13,7 @@ export DATABASE_URL="spatialite:///$GRIDGOV_VAR_DIR/gridgov.sqlite3"
 export GRIDGOV_TEST_SQLITE_FILE="$GRIDGOV_VAR_DIR/test_gridgov.sqlite3"
 
 CLOCKS=${TEST_CLOCKS:-"2027-01-01T00:10 2028-02-29T10:00 2026-09-30T17:45 2026-12-31T23:50"}
-MODULES=(tests/cases tests/stars tests/dashboard tests/compounds tests/patrols tests/supervision tests/bulletins)
+MODULES=(tests/cases tests/stars tests/dashboard tests/compounds tests/patrols tests/supervision tests/bulletins tests/integrity)
 for clock in $CLOCKS; do
   say "date-sensitive tests with the clock at $clock"
   "$VENV/bin/pytest" -q -p no:cacheprovider --clock "$clock" "${MODULES[@]}" -m "not worker" \

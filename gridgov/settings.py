@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "apps.patrols",
     "apps.supervision",
     "apps.bulletins",
+    "apps.integrity",
 ]
 
 MIDDLEWARE = [
@@ -143,6 +144,12 @@ STATICFILES_DIRS = [
     BASE_DIR / "frontend" / "static",
     # Browser libraries pinned in package.json (npm ci), served as static/vendor/<name>/.
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    # The report sheet's offline queue (IndexedDB) and its service worker (Workbox, loaded by workbox-sw).
+    ("vendor/idb", BASE_DIR / "node_modules" / "idb" / "build"),
+    *[
+        (f"vendor/workbox-{name}", BASE_DIR / "node_modules" / f"workbox-{name}" / "build")
+        for name in ("sw", "core", "routing", "strategies", "expiration")
+    ],
 ]
 STATIC_ROOT = Path(envstr("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
@@ -265,6 +272,26 @@ else:
 CACHES = {"default": _cache}
 # Seconds a rendered layer stays in that cache; 0 turns the server-side cache off.
 GRIDGOV_LAYER_CACHE_SECONDS = envint("GRIDGOV_LAYER_CACHE_SECONDS", 3600)
+# A report within this many metres of another grid, community, sub-district or a zone edge keeps
+# both candidates (apps/cases/borders.py); 0 turns the border test off.
+GRIDGOV_BORDER_M = envint("GRIDGOV_BORDER_M", 30)
+# 取证闭环 (apps/cases/evidence.py): a handler's or verifier's photo is flagged when taken
+# farther than max_distance_m from the case point, more than clock_tolerance_s before the
+# dispatch, or within max_hash_bits (of 64) of a photo on another case. EXIF times without
+# an offset are read in exif_time_zone.
+GRIDGOV_EVIDENCE = {
+    "max_distance_m": envint("GRIDGOV_EVIDENCE_MAX_DISTANCE_M", 100),
+    "max_hash_bits": envint("GRIDGOV_EVIDENCE_MAX_HASH_BITS", 6),
+    "clock_tolerance_s": envint("GRIDGOV_EVIDENCE_CLOCK_TOLERANCE_S", 300),
+    "exif_time_zone": envstr("GRIDGOV_EVIDENCE_EXIF_TIME_ZONE", TIME_ZONE),
+}
+if GRIDGOV_EVIDENCE["max_distance_m"] <= 0:
+    raise ImproperlyConfigured("GRIDGOV_EVIDENCE_MAX_DISTANCE_M must be a positive number of metres")
+# 0..11: the lookup enumerates chunk values within max_hash_bits // 4 bits (1 + 16 + 120 at 11).
+if not 0 <= GRIDGOV_EVIDENCE["max_hash_bits"] <= 11:
+    raise ImproperlyConfigured("GRIDGOV_EVIDENCE_MAX_HASH_BITS must be between 0 and 11")
+if GRIDGOV_EVIDENCE["clock_tolerance_s"] < 0:
+    raise ImproperlyConfigured("GRIDGOV_EVIDENCE_CLOCK_TOLERANCE_S must not be negative")
 # Open311 GeoReport v2: keys allowed to post service requests (comma-separated); none = read only.
 OPEN311_API_KEYS = envlist("OPEN311_API_KEYS", [])
 
@@ -320,6 +347,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:", "blob:", *_tiles[GRIDGOV_BASEMAP]],
         "font-src": [SELF],
         "connect-src": [SELF],
+        # The report sheet's service worker (/sw.js, apps/cases/offline.py).
+        "worker-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("apps.compounds.page_urls")),
     path("", include("apps.supervision.urls")),
     path("", include("apps.bulletins.urls")),
+    path("", include("apps.integrity.urls")),
 ]
 # Media (case photos, evidence) are never served as public files, not even with
 # DEBUG: each goes through a view that checks who may see it.

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from apps.cases import api_support as parse
 from apps.cases.access import cases_for_user, get_case_for
+from apps.cases.evidence import attach_photos, similar_cases_for
 from apps.cases.intake import category_by_code, report_case
 from apps.cases.models import Attachment, Case, CaseEvent, CasePart
 from apps.cases.routing import suggest_department
@@ -35,7 +36,7 @@ from apps.cases.serializers import (
     ReportReceiptSerializer,
     receipt,
 )
-from apps.cases.workflow import ACTIONS, WorkflowError, allowed_actions, may_act, transition
+from apps.cases.workflow import ACTIONS, WorkflowError, allowed_actions, available, may_act, transition
 from apps.people.access import person_for
 from apps.people.models import Role
 
@@ -69,15 +70,21 @@ def detail_of(case, request, person):
             Prefetch("parts", CasePart.objects.select_related("department").order_by("-lead", "department__code")),
             Prefetch(
                 "events",
-                CaseEvent.objects.select_related("actor", "department").prefetch_related("attachments"),
+                CaseEvent.objects.select_related("actor", "department").prefetch_related(
+                    Prefetch("attachments", Attachment.objects.order_by("pk"))
+                ),
             ),
         )
         .get(pk=case.pk)
     )
     user = request.user
+    photos = [a for event in case.events.all() for a in event.attachments.all()]
     context = {
         "number": case.number,
-        "allowed_actions": [a for a in allowed_actions(case.status) if may_act(person, case, a)],
+        "similar_cases": similar_cases_for(user, photos),
+        "allowed_actions": [
+            a for a in allowed_actions(case.status) if may_act(person, case, a) and available(case, a)
+        ],
         "suggestion": suggest_department(case.category, case.grid),
         "duplicates": parse.possible_duplicates(case, cases_for_user(user)),
         "sees_contact": user.is_superuser or (person is not None and person.role in CONTACT_ROLES),
@@ -234,13 +241,7 @@ class CaseActionView(APIView):
         try:
             with transaction.atomic():
                 event = transition(case, action, by=person, note=note, expected_version=version, **params)
-                for upload, content_type, size in photos:
-                    saved.append(
-                        Attachment.objects.create(
-                            case=case, event=event, file=upload, content_type=content_type, size=size,
-                            uploaded_by=person,
-                        )
-                    )
+                saved = attach_photos(case, event, photos, by=person, now=event.at)
         except WorkflowError as exc:
             raise parse.workflow_error(exc) from None
         except Exception:

@@ -48,6 +48,29 @@ def subdistricts_for(user):
     return [person.subdistrict_id]
 
 
+def narrowed_to(scope, code):
+    """The scope narrowed to the sub-district with this code (the `subdistrict` parameter), if any.
+
+    ApiError 404 rather than 403 for a code outside the scope: it reveals nothing.
+    """
+    if not code:
+        return scope
+    area = SubDistrict.objects.filter(code=code).values_list("pk", flat=True).first()
+    if area is None or (scope is not None and area not in scope):
+        raise ApiError(404, _("No sub-district %(code)s in your area.") % {"code": code}, "not_found", "subdistrict")
+    return [area]
+
+
+def period_parameters(default):
+    """The OpenAPI parameters of a period (`period`, or `from` and `to`) and `subdistrict`."""
+    return [
+        OpenApiParameter("period", OpenApiTypes.STR, description=f"2026, 2026-Q3 or 2026-09 (default: {default})."),
+        OpenApiParameter("from", OpenApiTypes.DATE, description="First day (with to, instead of period)."),
+        OpenApiParameter("to", OpenApiTypes.DATE, description="Last day, inclusive."),
+        OpenApiParameter("subdistrict", OpenApiTypes.STR, description="9-digit code: only this sub-district's cases."),
+    ]
+
+
 def evaluation_answer(user, params):
     """The API's body for these query parameters; ApiError (400/403/404) for a bad request."""
     scope = subdistricts_for(user)
@@ -58,14 +81,7 @@ def evaluation_answer(user, params):
     by = params.get("by") or "department"
     if by not in GROUPINGS:
         raise ApiError(400, _("by must be one of: %(choices)s.") % {"choices": ", ".join(GROUPINGS)}, "invalid", "by")
-    code = params.get("subdistrict")
-    if code:
-        area = SubDistrict.objects.filter(code=code).values_list("pk", flat=True).first()
-        if area is None or (scope is not None and area not in scope):
-            # 404 rather than 403: a code outside one's area reveals nothing.
-            raise ApiError(404, _("No sub-district %(code)s in your area.") % {"code": code}, "not_found",
-                           "subdistrict")
-        scope = [area]
+    scope = narrowed_to(scope, params.get("subdistrict"))
     rows = evaluate(period, by, subdistricts=scope)
     key = params.get("rank")
     if key:
@@ -98,11 +114,8 @@ class EvaluationView(APIView):
             "cases only; others 403."
         ),
         parameters=[
-            OpenApiParameter("period", OpenApiTypes.STR, description="2026, 2026-Q3 or 2026-09 (default: this month)."),
-            OpenApiParameter("from", OpenApiTypes.DATE, description="First day (with to, instead of period)."),
-            OpenApiParameter("to", OpenApiTypes.DATE, description="Last day, inclusive."),
+            *period_parameters("this month"),
             OpenApiParameter("by", OpenApiTypes.STR, enum=list(GROUPINGS), description="Default department."),
-            OpenApiParameter("subdistrict", OpenApiTypes.STR, description="9-digit code: only this sub-district's cases."),
             OpenApiParameter("rank", OpenApiTypes.STR, enum=list(RANK_KEYS),
                              description="Order rows best first by this figure and add a rank."),
         ],

@@ -213,6 +213,11 @@ def action_input(action, data, files, *, target_cases, now):
             raise BadParameter("target", _("No case %(number)s in your area.") % {"number": number[:40]})
     if "result" in data:
         params["result"] = text(data, "result", MAX_NOTE)
+    if action == "reroute":
+        # The other candidate area of a near-border case (apps/cases/borders.py); checked by the workflow.
+        params["grid"] = text(data, "grid", 15)
+        if "zone" in data:
+            params["zone"] = text(data, "zone", 15)
     version = None
     if data.get("version") not in (None, ""):
         version = parse_int("version", data["version"], 0, 2**31 - 1)

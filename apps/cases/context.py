@@ -35,6 +35,7 @@ def nav_items(user, person):
     if superuser or role in EVALUATION_ROLES:
         items.append(("evaluation", reverse("case-evaluation"), _("Evaluation")))
         items.append(("dashboard", reverse("dashboard"), _("Leaders' dashboard")))
+        items.append(("integrity", reverse("integrity"), _("Integrity signals")))
     return items
 
 
@@ -55,5 +56,5 @@ def _current(request):
     name = match.url_name if match else ""
     return {
         "map": "map", "case-dispatch": "dispatch", "case-handle": "handle",
-        "case-evaluation": "evaluation", "case-inbox": "inbox", "dashboard": "dashboard",
+        "case-evaluation": "evaluation", "case-inbox": "inbox", "dashboard": "dashboard", "integrity": "integrity",
     }.get(name, "")

@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from apps.areas.compiled import IdSlot, fetch_one
 from apps.areas.locate import OutsideDistrict, locate
 from apps.areas.spatial import IntersectsPoint
-from apps.cases.models import Attachment, Case, CaseEvent, Category
+from apps.cases.borders import BORDER_M, border_here, border_metres, border_of_report
+from apps.cases.evidence import attach_photos
+from apps.cases.models import Case, CaseEvent, Category
 from apps.cases.routing import CATEGORY, duty_rule_here, suggestion_here
 from apps.cases.workflow import WorkflowError
 from apps.compounds.models import Zone, ZoneAssignment
@@ -58,6 +60,12 @@ def check_photo(upload):
             kind = image.format
     except (UnidentifiedImageError, OSError, SyntaxError):
         raise ReportError("photos", _("File %(name)s is not an image.") % {"name": name}) from None
+    except Image.DecompressionBombError:
+        # A few kilobytes can declare a gigapixel image; decoding it (for the evidence
+        # hash) would take the worker's memory.
+        raise ReportError(
+            "photos", _("Photo %(name)s has too many pixels for a photo.") % {"name": name}
+        ) from None
     finally:
         upload.seek(0)
     if kind not in PHOTO_TYPES:
@@ -81,7 +89,12 @@ def check_report(*, by, category, lon, lat, description, photos=()):
     checked = [check_photo(p) for p in photos]
     reporter = by.pk if by is not None else None
     try:
-        where = locate(lon, lat, extra=PLACE_OF.get(by.role if by else None, place), reporter=reporter,
+        # Border-aware routing (apps/cases/borders.py): the same query also asks for the
+        # nearest other grid and zone edge within GRIDGOV_BORDER_M (0: not asked).
+        metres = border_metres()
+        places = PLACE_NEAR_BORDER if metres > 0 else PLACE_OF
+        where = locate(lon, lat, extra=places.get(by.role if by else None, places[None]), reporter=reporter,
+                       border_m=metres,
                        category=category.pk)
     except OutsideDistrict as exc:
         raise ReportError("location", exc.message) from None
@@ -134,7 +147,23 @@ def place_for_zone_cadre(lon, lat):
     return {**zone_and_rule_here(lon, lat), "in_reporters_area": mine}, (REPORTER, CATEGORY)
 
 
-PLACE_OF = {Role.GRID_WORKER: place_for_grid_worker, Role.ZONE_CADRE: place_for_zone_cadre}
+PLACE_OF = {None: place, Role.GRID_WORKER: place_for_grid_worker, Role.ZONE_CADRE: place_for_zone_cadre}
+
+
+def _with_border(place_of):
+    def extra(lon, lat):
+        annotations, slots = place_of(lon, lat)
+        return {**annotations, **border_here(lon, lat)}, (*slots, BORDER_M)
+
+    return extra
+
+
+# Module-level functions: they key the compiled SQL (apps.areas.locate.locate_sql).
+place_near_border = _with_border(place)
+place_for_grid_worker_near_border = _with_border(place_for_grid_worker)
+place_for_zone_cadre_near_border = _with_border(place_for_zone_cadre)
+PLACE_NEAR_BORDER = {None: place_near_border, Role.GRID_WORKER: place_for_grid_worker_near_border,
+                     Role.ZONE_CADRE: place_for_zone_cadre_near_border}
 
 
 def report_case(*, by, category, lon, lat, description, client_id=None, address="", photos=(), at=None,
@@ -161,6 +190,7 @@ def report_case(*, by, category, lon, lat, description, client_id=None, address=
     at = at or timezone.now()
     point = Point(float(lon), float(lat), srid=4326)
     suggestion = suggestion_here(category, where)
+    near_border, border = border_of_report(where, category, lon, lat)
     try:
         with transaction.atomic():
             case = Case(
@@ -168,7 +198,7 @@ def report_case(*, by, category, lon, lat, description, client_id=None, address=
                 source=source, category=category, description=description, address=(address or "")[:200],
                 point=point, grid=where.grid, community=where.community, subdistrict=where.subdistrict,
                 zone_id=where.extra["zone_id"], reporter=by, reporter_contact=contact[:120], reported_at=at,
-                unroutable=suggestion.department is None,
+                unroutable=suggestion.department is None, near_border=near_border, border=border,
             )
             numbered = case.id is not None
             if numbered:
@@ -182,12 +212,9 @@ def report_case(*, by, category, lon, lat, description, client_id=None, address=
                 data={"suggested_department": suggestion.department.code if suggestion.department else None,
                       "reason": suggestion.reason},
             )
-            attachments = [
-                Attachment.objects.create(
-                    case=case, event=event, file=upload, content_type=content_type, size=size, uploaded_by=by
-                )
-                for upload, (content_type, size) in zip(photos, checked)
-            ]
+            attachments = attach_photos(
+                case, event, [(upload, *kind) for upload, kind in zip(photos, checked)], by=by, now=at
+            )
             if notify:
                 from apps.cases.notify import notify_event
 

@@ -7,7 +7,7 @@ Only `workflow.transition()` writes `Case.status`; every change writes a
 import uuid
 
 from django.contrib.gis.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.areas.models import SRID, Community, Grid, SubDistrict
@@ -333,6 +333,17 @@ class Attachment(models.Model):
     )
     similar_bits = models.PositiveSmallIntegerField(_("hash distance to the near-duplicate"), null=True, blank=True)
     problems = models.JSONField(_("failed checks"), default=list, blank=True)
+    # The hash's four 16-bit chunks, computed by the database from `phash` (so every
+    # writer, bulk_create included, fills them) and indexed: the exact near-duplicate
+    # lookup of apps/cases/evidence.py (multi-index hashing) asks these indexes.
+    phash_c0 = models.GeneratedField(expression=F("phash").bitand(0xFFFF), output_field=models.IntegerField(),
+                                     db_persist=True, db_index=True)
+    phash_c1 = models.GeneratedField(expression=F("phash").bitrightshift(16).bitand(0xFFFF),
+                                     output_field=models.IntegerField(), db_persist=True, db_index=True)
+    phash_c2 = models.GeneratedField(expression=F("phash").bitrightshift(32).bitand(0xFFFF),
+                                     output_field=models.IntegerField(), db_persist=True, db_index=True)
+    phash_c3 = models.GeneratedField(expression=F("phash").bitrightshift(48).bitand(0xFFFF),
+                                     output_field=models.IntegerField(), db_persist=True, db_index=True)
 
     class Meta:
         verbose_name = _("photo")

@@ -43,11 +43,13 @@ def patrol_of(case):
 def recipients_for(case, action):
     if action in ("report", "return", "request_extension", "request_pending"):
         return dispatchers_of(case)
-    if action in ("dispatch", "verify_fail", "approve_return", "grant_extension", "refuse_extension",
+    if action in ("dispatch", "verify_fail", "send_back", "approve_return", "grant_extension", "refuse_extension",
                   "refuse_return", "grant_pending", "refuse_pending"):
         return handlers_of(list(case.parts.values_list("department_id", flat=True)) or [case.department_id])
     if action == "report_handled":
         return patrol_of(case)
+    if action == "reroute":  # the dispatchers of the area the near-border case moved to
+        return dispatchers_of(case)
     return Person.objects.none()
 
 
@@ -59,6 +61,8 @@ MESSAGES = {
     "request_pending": _("Case %(number)s: pending (挂账) requested"),
     "report_handled": _("Case %(number)s handled: verify on site"),
     "verify_fail": _("Case %(number)s failed verification: rework"),
+    "send_back": _("Case %(number)s sent back: its photos failed the evidence checks, rework"),
+    "reroute": _("Case %(number)s was near a border and has been moved to your area: %(category)s"),
     "approve_return": _("Case %(number)s: return approved"),
     "refuse_return": _("Case %(number)s: return refused, please handle"),
     "grant_extension": _("Case %(number)s: extension granted"),

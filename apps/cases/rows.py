@@ -14,6 +14,7 @@ from rest_framework import serializers
 from django.utils import timezone
 
 from apps.areas.spatial import PointX, PointY
+from apps.cases.borders import with_rule_text
 from apps.cases.calendar import WorkingClock, load_calendar
 from apps.cases.models import Status
 from apps.cases.timeleft import time_left
@@ -24,7 +25,7 @@ COLUMNS = (
     PointX("point"), PointY("point"), "grid__code", "grid__name", "community__code", "community__name",
     "subdistrict__code", "subdistrict__name", "department__code", "department__name", "unroutable", "reported_at",
     "dispatched_at", "handle_deadline", "handled_at", "verify_deadline", "closed_at", "closure", "warning",
-    "rework_count", "extension_count", "version",
+    "rework_count", "extension_count", "version", "near_border", "border",
 )
 
 
@@ -46,7 +47,7 @@ def case_rows(cases, *, calendar=None, now=None):
         number, status, source, category_code, category_name, category_group, description, address, x, y,
         grid_code, grid_name, community_code, community_name, subdistrict_code, subdistrict_name,
         department_code, department_name, unroutable, reported_at, dispatched_at, handle_deadline, handled_at,
-        verify_deadline, closed_at, closure, warning, rework_count, extension_count, version,
+        verify_deadline, closed_at, closure, warning, rework_count, extension_count, version, near_border, border,
     ) in cases.values_list(*COLUMNS):
         rows.append({
             "number": number,
@@ -75,6 +76,8 @@ def case_rows(cases, *, calendar=None, now=None):
             "extension_count": extension_count,
             "version": version,
             "time_left": time_left(clock, now, status, handle_deadline, verify_deadline),
+            "near_border": bool(near_border),
+            "border": with_rule_text(border) if near_border and border else None,
         })
     return rows
 

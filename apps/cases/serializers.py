@@ -40,6 +40,8 @@ ACTION_LABELS = {
     "report_handled": _("handling reported"),
     "verify_pass": _("verified: passed"),
     "verify_fail": _("verified: failed, rework"),
+    "send_back": _("sent back: evidence failed, rework"),
+    "reroute": _("rerouted to the other area"),
 }
 STATUS_LABELS = dict(Status.choices)
 
@@ -74,13 +76,59 @@ def photo_url(attachment, number):
 
 
 class PhotoSerializer(serializers.Serializer):
+    """A photo with what its file proves (apps/cases/evidence.py): EXIF time and place, checks failed."""
+
     id = serializers.IntegerField(source="pk")
-    url = serializers.SerializerMethodField()
+    url = serializers.CharField()
     content_type = serializers.CharField()
     size = serializers.IntegerField()
+    exif = serializers.CharField(help_text="ok, none (screenshot or stripped) or invalid (impossible values)")
+    exif_display = serializers.CharField()
+    exif_note = serializers.CharField(help_text="Which EXIF value was missing or impossible, in words")
+    taken_at = serializers.DateTimeField(allow_null=True, help_text="EXIF capture time")
+    taken_lon = serializers.FloatField(allow_null=True, help_text="EXIF GPS longitude, EPSG:4326")
+    taken_lat = serializers.FloatField(allow_null=True, help_text="EXIF GPS latitude, EPSG:4326")
+    distance_m = serializers.FloatField(allow_null=True, help_text="Metres from the case point (geodesic)")
+    problems = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Failed checks of a result or verification photo: no_exif, bad_exif, before_dispatch, far, "
+        "duplicate, no_gps",
+    )
+    problems_display = serializers.ListField(child=serializers.CharField())
+    similar_bits = serializers.IntegerField(allow_null=True, help_text="Hash distance to the near-duplicate (of 64)")
+    similar_case = serializers.CharField(
+        allow_null=True, help_text="Number of the case holding the near-duplicate, if you may see that case"
+    )
 
-    def get_url(self, attachment) -> str:
-        return photo_url(attachment, self.context["number"])
+    def to_representation(self, attachment):
+        return photo_data(attachment, self.context["number"], self.context.get("similar_cases", {}))
+
+
+def photo_data(attachment, number, similar_cases):
+    """PhotoSerializer's shape; `similar_cases` maps near-duplicate photo ids to their case's number,
+    holding only the cases the viewer may see (`similar_cases_for`)."""
+    from apps.cases.evidence import PROBLEMS
+    from apps.cases.models import ExifState
+
+    a = attachment
+    point = a.taken_point
+    return {
+        "id": a.pk,
+        "url": photo_url(a, number),
+        "content_type": a.content_type,
+        "size": a.size,
+        "exif": a.exif,
+        "exif_display": str(ExifState(a.exif).label) if a.exif else "",
+        "exif_note": a.exif_note,
+        "taken_at": serializers.DateTimeField().to_representation(a.taken_at) if a.taken_at else None,
+        "taken_lon": round(point.x, 7) if point is not None else None,
+        "taken_lat": round(point.y, 7) if point is not None else None,
+        "distance_m": round(a.distance_m, 1) if a.distance_m is not None else None,
+        "problems": list(a.problems),
+        "problems_display": [str(PROBLEMS.get(code, code)) for code in a.problems],
+        "similar_bits": a.similar_bits,
+        "similar_case": similar_cases.get(a.similar_to_id),
+    }
 
 
 class TimeLeftSerializer(serializers.Serializer):
@@ -92,6 +140,49 @@ class TimeLeftSerializer(serializers.Serializer):
     working_hours = serializers.FloatField(help_text="signed working hours to the deadline, negative when overdue")
 
 
+class BorderAreaSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class BorderDepartmentSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField(help_text="the duty rule's level: grid, community, subdistrict, district or category")
+
+
+class BorderPlaceSerializer(serializers.Serializer):
+    """One candidate area of a near-border report, with the department its duty rule gives."""
+
+    grid = BorderAreaSerializer()
+    community = BorderAreaSerializer()
+    subdistrict = BorderAreaSerializer()
+    zone = BorderAreaSerializer(allow_null=True)
+    department = BorderDepartmentSerializer(allow_null=True)
+
+
+class BorderSerializer(serializers.Serializer):
+    """A report near an area border (apps/cases/borders.py): both candidates and the rule that chose one."""
+
+    levels = serializers.ListField(
+        child=serializers.CharField(), help_text="borders concerned: subdistrict, community, grid, zone"
+    )
+    distance_m = serializers.FloatField(help_text="metres from the point to the border (EPSG:4547)")
+    threshold_m = serializers.FloatField(help_text="GRIDGOV_BORDER_M when the case was placed")
+    chosen = BorderPlaceSerializer()
+    other = BorderPlaceSerializer()
+    rule = serializers.DictField(help_text="the rule as data: kind, chosen, other, distance_m")
+    rule_text = serializers.CharField(help_text="the rule in words, in your language")
+
+
+def border_data(case):
+    """The case's border JSON with its rule in the reader's language, or None when not near a border."""
+    from apps.cases.borders import with_rule_text
+
+    return with_rule_text(case.border) if case.near_border and case.border else None
+
+
 class CaseSerializer(serializers.ModelSerializer):
     """One row of a list or a map: the case without its timeline."""
 
@@ -100,6 +191,7 @@ class CaseSerializer(serializers.ModelSerializer):
     lon = serializers.SerializerMethodField()
     lat = serializers.SerializerMethodField()
     time_left = serializers.SerializerMethodField()
+    border = serializers.SerializerMethodField()
     grid = CodeNameSerializer()
     community = CodeNameSerializer()
     subdistrict = CodeNameSerializer()
@@ -111,7 +203,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "number", "status", "status_display", "source", "category", "description", "address", "lon", "lat",
             "grid", "community", "subdistrict", "department", "unroutable", "reported_at", "dispatched_at",
             "handle_deadline", "handled_at", "verify_deadline", "closed_at", "closure", "warning",
-            "rework_count", "extension_count", "version", "time_left",
+            "rework_count", "extension_count", "version", "time_left", "near_border", "border",
         ]
 
     @extend_schema_field(
@@ -133,6 +225,10 @@ class CaseSerializer(serializers.ModelSerializer):
             )
         clock, now = root._time_left_clock
         return time_left(clock, now, case.status, case.handle_deadline, case.verify_deadline)
+
+    @extend_schema_field(BorderSerializer(allow_null=True))
+    def get_border(self, case):
+        return border_data(case)
 
     def get_lat(self, case) -> float:
         return round(case.point.y, 7)
@@ -208,11 +304,15 @@ class CaseDetailSerializer(CaseSerializer):
     allowed_actions = serializers.SerializerMethodField()
     suggestion = serializers.SerializerMethodField()
     duplicates = serializers.SerializerMethodField()
+    evidence_flags = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Codes of the evidence checks a result or verification photo failed (see the photos' problems)",
+    )
 
     class Meta(CaseSerializer.Meta):
         fields = CaseSerializer.Meta.fields + [
             "reporter", "reporter_contact", "merged_into", "parts", "events", "allowed_actions", "suggestion",
-            "duplicates",
+            "duplicates", "evidence_flags",
         ]
 
     @extend_schema_field(ActorSerializer(allow_null=True))
@@ -254,6 +354,8 @@ class ReportReceiptSerializer(serializers.Serializer):
     community = CodeNameSerializer()
     subdistrict = CodeNameSerializer()
     zone = serializers.CharField(allow_null=True, help_text="Code of the zone (片区), if the point lies in one")
+    near_border = serializers.BooleanField(help_text="Within GRIDGOV_BORDER_M of another area: see border")
+    border = BorderSerializer(allow_null=True)
     unroutable = serializers.BooleanField(help_text="No duty rule or default covers it: the dispatcher chooses")
     suggestion = SuggestionSerializer(allow_null=True)
     photos = PhotoSerializer(many=True)
@@ -283,11 +385,12 @@ def receipt(case, suggestion, photos, zone_code=None):
         "community": code_name(case.community),
         "subdistrict": code_name(case.subdistrict),
         "zone": zone_code,
+        "near_border": case.near_border,
+        "border": border_data(case),
         "unroutable": case.unroutable,
         "suggestion": suggestion_data(suggestion),
-        "photos": [
-            {"id": a.pk, "url": photo_url(a, number), "content_type": a.content_type, "size": a.size} for a in photos
-        ],
+        # The reporter's receipt names no other case: it costs no access query.
+        "photos": [photo_data(a, number, {}) for a in photos],
         "url": reverse("api-case", args=[number]),
         "page": reverse("case-page", args=[number]),
     }
@@ -349,6 +452,14 @@ class ActionInputSerializer(serializers.Serializer):
         required=False, help_text="request_extension, grant_extension: working hours"
     )
     target = serializers.CharField(required=False, help_text="merge: number of the case to merge into")
+    grid = serializers.CharField(
+        required=False,
+        help_text="reroute: code of the other candidate grid stored with a near-border case (border.other)",
+    )
+    zone = serializers.CharField(
+        required=False, allow_blank=True,
+        help_text="reroute: code of the other candidate's zone, empty for none; checked when given",
+    )
     result = serializers.CharField(required=False, help_text="report_part, report_handled: what was done")
     photos = serializers.ListField(
         child=serializers.ImageField(), required=False,

@@ -17,6 +17,7 @@ Steps of `simulate`:
    simulate_cases` writes from two processes on PostGIS, split by sub-district).
 """
 
+import datetime as dt
 import multiprocessing
 import os
 import queue as queue_module
@@ -39,6 +40,7 @@ from apps.cases.calendar import load_calendar
 from apps.cases.intake import report_case
 from apps.cases.models import OPEN_STATUSES, Case, CaseEvent, Category
 from apps.cases.simulation_plan import DESCRIPTIONS, CategoryInfo, World, plan_year
+from apps.cases.simulation_plants import PlantError, plant_patterns
 from apps.cases.workflow import WorkflowError, transition
 from apps.compounds.models import Zone, ZoneAssignment
 from apps.people.models import Department, Person, Role
@@ -60,15 +62,19 @@ class Result:
     deleted: int = 0
     seconds: float = 0.0
     summary: dict = field(default_factory=dict)
+    plants: dict = field(default_factory=dict)  # signal code -> numbers of the planted cases (plants=True)
 
 
-def simulate(*, cases=20000, seed=410105, year=2026, until=None, clear=False, progress=False, workers=1):
+def simulate(*, cases=20000, seed=410105, year=2026, until=None, clear=False, progress=False, workers=1,
+             plants=False):
     """Make the simulated year unless it exists; return what was done and a summary of outcomes.
 
     `until` (a date) ends the period: no report and no step on or after it. None
     means today when `year` is the year in progress (no simulated case lies in the
     future) and the whole year otherwise. Everything the run decides is a function
     of (seed, year, until, cases): tests pass `until` and get the same year on any day.
+    `plants` then plants a known number of each KPI-gaming pattern, a separate
+    step (apps/cases/simulation_plants.py) that leaves the year's outcomes as they are.
     """
     result = Result()
     world = load_world()  # first: a missing district or categories stops the run before anything is deleted
@@ -85,6 +91,15 @@ def simulate(*, cases=20000, seed=410105, year=2026, until=None, clear=False, pr
     plans = plan_year(world, n=cases, seed=seed, year=year, tz=timezone.get_default_timezone(), locate=locate_many,
                       until=until)
     result.created = run(plans, world, cast, progress=progress, workers=workers)
+    if plants:
+        tz = timezone.get_default_timezone()
+        end = dt.datetime(year + 1, 1, 1, tzinfo=tz)
+        if until is not None:
+            end = min(end, dt.datetime.combine(until, dt.time(0, 0), tz))
+        try:
+            result.plants = plant_patterns(world, cast, seed=seed, start=dt.datetime(year, 1, 1, tzinfo=tz), end=end)
+        except PlantError as exc:
+            raise SimulationError(exc.message) from exc
     result.seconds = time.perf_counter() - started
     result.summary = summarize()
     return result

@@ -21,9 +21,11 @@ from django.utils import timezone
 from apps.areas.basemap import basemap_config
 from apps.areas.geojson import BadParameter
 from apps.cases.access import cases_for_user, get_case_for
+from apps.cases.borders import border_panel
 from apps.cases.api_support import filter_cases
 from apps.cases.context import DISPATCH_ROLES, EVALUATION_ROLES, HANDLE_ROLES
 from apps.cases.models import Attachment, Case, Notification
+from apps.cases.views_evidence import evidence_panel
 from apps.cases.views_ranking import ranking_context
 from apps.cases.views_strings import (
     NUMBER,
@@ -117,10 +119,14 @@ def case_page(request, number):
             "category", "grid", "community", "subdistrict", "zone", "department", "reporter", "merged_into"
         ).defer("community__geom", "subdistrict__geom", "zone__geom"),
     )
-    events = case.events.select_related("actor", "department").prefetch_related(
-        Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
+    # A list: the timeline and the evidence panel both walk it (one query for the photos).
+    events = list(
+        case.events.select_related("actor", "department").prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
+        )
     )
     photos = case.attachments.filter(event__action="report").order_by("pk")
+    evidence = evidence_panel(case, events, request.user, person_for(request.user))
     return render(
         request,
         "cases/case.html",
@@ -130,6 +136,8 @@ def case_page(request, number):
             "show_warning": case.status not in CLOSED_STATUSES and case.handle_deadline is not None,
             "timeline": timeline_rows(case, events),
             "photos": photos,
+            "evidence": evidence,
+            "border": border_panel(case, person_for(request.user)),
             "parts": case.parts.select_related("department").order_by("-lead", "department__code"),
             "case_map": {
                 **basemap_config(),

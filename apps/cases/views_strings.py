@@ -110,6 +110,8 @@ def action_labels():
         "report_handled": _("Report handled"),
         "verify_pass": _("Verified: passed"),
         "verify_fail": _("Verified: failed"),
+        "reroute": _("Move to the other area"),
+        "send_back": _("Send back: evidence failed"),
     }
 
 
@@ -177,6 +179,13 @@ def desk_strings():
         "verifyHint": _("Check on site: passed closes the case, failed sends it back for rework."),
         "system": _("system"),
         "nothingToDo": _("Nothing for you to do on this case now."),
+        "nearBorder": _("Near a border"),
+        "borderChosen": _("Placed in"),
+        "borderOther": _("Other candidate"),
+        "borderLevels": {"grid": _("grid"), "community": _("community"), "subdistrict": _("sub-district"),
+                         "zone": _("zone")},
+        "borderNoZone": _("no zone"),
+        "rerouteTo": _("Move to %(area)s"),
     }
 
 
@@ -190,13 +199,9 @@ def report_strings():
         "chooseCategory": _("Choose the category."),
         "describe": _("Describe what you found."),
         "sending": _("Sending…"),
-        "retrying": _("Weak connection, trying again (%(n)s/%(of)s)…"),
-        "sendFailed": _("Not sent: %(reason)s. Your report is kept; send it again."),
         "offline": _("no connection"),
         "resend": _("Send again"),
-        "unsent": _("A report from %(at)s has not been confirmed by the server."),
         "discard": _("Discard"),
-        "resendNoPhotos": _("Send it again (without photos)"),
         "verifyPass": _("Passed"),
         "verifyFail": _("Failed"),
         "failNote": _("What is still wrong? (required)"),
@@ -235,6 +240,9 @@ def _event_facts(event, department_names):
         facts.append(_("into %(number)s") % {"number": data["into"]})
     if event.action == "approve_return" and data.get("returned_from"):
         facts.append(_("from %(name)s") % {"name": department_names.get(data["returned_from"], "")})
+    if event.action == "reroute" and data.get("to"):
+        facts.append(_("from grid %(from)s to grid %(to)s") % {
+            "from": (data.get("from") or {}).get("grid") or "", "to": data["to"].get("grid") or ""})
     if event.action in ("verify_pass", "close_special", "close_error") and data.get("closure"):
         facts.append(str(dict(Case.Closure.choices).get(data["closure"], data["closure"])))
     return facts

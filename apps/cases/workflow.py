@@ -44,6 +44,13 @@ TRANSITIONS = {
     (S.HANDLING, "report_handled"): S.HANDLED,
     (S.HANDLED, "verify_pass"): S.CLOSED,
     (S.HANDLED, "verify_fail"): S.HANDLING,
+    # 取证闭环: the dispatcher sends back a handled case whose evidence failed a check
+    # (apps/cases/evidence.py). A closed case stays closed: see `_send_back`.
+    (S.HANDLED, "send_back"): S.HANDLING,
+    # Border-aware routing: a report near a border moves to the other candidate
+    # area (apps/cases/borders.py); the status stays, the event records from -> to.
+    (S.REPORTED, "reroute"): S.REPORTED,
+    (S.REGISTERED, "reroute"): S.REGISTERED,
 }
 
 # Who may take each action: "dispatcher" of the case's area, "lead" handler of
@@ -71,10 +78,13 @@ ACTORS = {
     "report_handled": "lead",
     "verify_pass": "patrol",
     "verify_fail": "patrol",
+    "send_back": "dispatcher",
+    "reroute": "dispatcher",
 }
 ACTIONS = sorted(ACTORS)
 NOTE_REQUIRED = {"reject", "return", "request_extension", "request_pending", "refuse_return",
-                 "refuse_extension", "refuse_pending", "verify_fail", "close_special", "close_error"}
+                 "refuse_extension", "refuse_pending", "verify_fail", "close_special", "close_error",
+                 "send_back"}
 
 
 class WorkflowError(Exception):
@@ -95,6 +105,13 @@ class NotYourAction(WorkflowError):
 
 def allowed_actions(status):
     return sorted(action for (state, action) in TRANSITIONS if state == status)
+
+
+def available(case, action):
+    """False for an action the case's data rules out whatever the person (send_back without a flag)."""
+    if action == "reroute":
+        return bool(case.near_border and (case.border or {}).get("other"))
+    return action != "send_back" or bool(case.evidence_flags)
 
 
 def is_dispatcher_of(person, case):
@@ -295,6 +312,21 @@ def _verify_fail(case, *, by, at, changed, **_extra):
     return {"rework": case.rework_count}
 
 
+def _send_back(case, *, by, at, changed, **_extra):
+    """返工 on the evidence: like a failed verification, only for a case whose photos failed a check.
+
+    Only from HANDLED: a closed case keeps its closure (the closure type and the
+    evaluation counted from it are final; a verifier's photo failing after the
+    closure is a signal for the evaluation staff, not rework for the department).
+    """
+    if not case.evidence_flags:
+        raise TransitionNotAllowed(
+            _("Case %(number)s has no failed evidence check; its verification decides.") % {"number": case.number}
+        )
+    data = _verify_fail(case, by=by, at=at, changed=changed)
+    return {**data, "flags": list(case.evidence_flags)}
+
+
 def _close_as(closure):
     def effect(case, *, by, at, changed, **_extra):
         case.closed_at = at
@@ -305,7 +337,59 @@ def _close_as(closure):
     return effect
 
 
+def _reroute(case, *, by, at, changed, grid=None, zone=None, **_extra):
+    """Move a near-border case to the other candidate stored in `case.border` (and only there).
+
+    `grid` is the other candidate's grid code; `zone` its zone code ("" for no
+    zone), checked when given. The candidates swap places, so a second reroute
+    moves the case back.
+    """
+    from apps.cases.borders import place_label, rule_text
+
+    border = case.border or {}
+    other, chosen = border.get("other"), border.get("chosen")
+    if not case.near_border or not other:
+        raise WorkflowError(_("Case %(number)s is not near a border: there is no other area to move it to.")
+                            % {"number": case.number})
+    wanted_zone = (other.get("zone") or {}).get("code") or ""
+    if not grid or grid != other["grid"]["code"] or (zone is not None and zone != wanted_zone):
+        error = WorkflowError(
+            _("Case %(number)s can only be moved to the other candidate area, grid %(grid)s.")
+            % {"number": case.number, "grid": other["grid"]["code"]}
+        )
+        error.field = "zone" if grid == other["grid"]["code"] else "grid"
+        raise error
+    from apps.areas.models import Grid
+
+    target = Grid.objects.filter(pk=other["grid"]["id"], code=other["grid"]["code"],
+                                 community_id=other["community"]["id"],
+                                 community__subdistrict_id=other["subdistrict"]["id"])
+    if other.get("zone"):
+        target = target.filter(community__zones__pk=other["zone"]["id"])
+    if not target.exists():
+        error = WorkflowError(_("The other candidate area of case %(number)s has changed since the report; "
+                                "it cannot be moved there.") % {"number": case.number})
+        error.field = "grid"
+        raise error
+    case.grid_id = other["grid"]["id"]
+    case.community_id = other["community"]["id"]
+    case.subdistrict_id = other["subdistrict"]["id"]
+    case.zone_id = (other.get("zone") or {}).get("id")
+    case.unroutable = other.get("department") is None  # the duty rule or category default there
+    rule = {"kind": "reroute", "by": by.name, "from": place_label(chosen), "to": place_label(other),
+            "previous": border.get("rule"), "distance_m": border.get("distance_m")}
+    case.border = {**border, "chosen": other, "other": chosen, "rule": rule, "rule_text": rule_text(rule),
+                   "rerouted_at": at.isoformat()}
+    changed.update({"grid", "community", "subdistrict", "zone", "unroutable", "border"})
+
+    def codes(place):
+        return {level: (place.get(level) or {}).get("code") for level in ("grid", "community", "subdistrict", "zone")}
+
+    return {"from": codes(chosen), "to": codes(other)}
+
+
 EFFECTS = {
+    "reroute": _reroute,
     "dispatch": _dispatch,
     "merge": _merge,
     "approve_return": _approve_return,
@@ -315,6 +399,7 @@ EFFECTS = {
     "report_handled": _report_handled,
     "verify_pass": _verify_pass,
     "verify_fail": _verify_fail,
+    "send_back": _send_back,
     "close_special": _close_as(Case.Closure.SPECIAL),
     "close_error": _close_as(Case.Closure.ERROR),
 }

@@ -144,6 +144,7 @@ PUBLIC_ROUTES = {
     "schema", "api-docs",  # the API's shape, no data
     "open311-discovery", "open311-services", "open311-service", "open311-requests", "open311-request",
     "open311-token",
+    "service-worker",  # the offline sheet's worker script: URLs and cache names, no data (apps/cases/offline.py)
 }
 
 

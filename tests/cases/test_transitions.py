@@ -13,7 +13,7 @@ ALLOWED = sorted(TRANSITIONS)
 REFUSED = [(status, action) for status in Status.values for action in ACTIONS if (status, action) not in TRANSITIONS]
 NOTES = {"reject": "不属实", "return": "不属本部门职责", "refuse_return": "属本部门职责", "request_extension": "需要更多时间",
          "refuse_extension": "时限足够", "request_pending": "需协调资金", "refuse_pending": "可以处理",
-         "close_special": "特殊结案", "close_error": "误报", "verify_fail": "仍有垃圾"}
+         "close_special": "特殊结案", "close_error": "误报", "verify_fail": "仍有垃圾", "send_back": "照片不在现场"}
 
 
 def actor_for(cast, action):
@@ -31,7 +31,20 @@ def body_for(cast, action):
         body["hours"] = 8
     if action in ("report_part", "report_handled"):
         body["result"] = "已处理"
+    if action == "reroute":
+        body["grid"] = cast.grid.code
     return body
+
+
+def zone_border(grid):
+    """A stored border whose other candidate is the same grid outside any zone (a zone edge)."""
+    community, subdistrict = grid.community, grid.community.subdistrict
+    place = {"grid": {"id": grid.pk, "code": grid.code, "name": grid.name},
+             "community": {"id": community.pk, "code": community.code, "name": community.name},
+             "subdistrict": {"id": subdistrict.pk, "code": subdistrict.code, "name": subdistrict.name},
+             "zone": None, "department": None}
+    return {"levels": ["zone"], "distance_m": 10.0, "threshold_m": 30.0, "chosen": place, "other": place,
+            "rule": {"kind": "zone_outside", "chosen": None, "other": "", "distance_m": 10.0}}
 
 
 def snapshot(case):
@@ -46,6 +59,10 @@ def test_the_table_is_the_whole_story():
 @pytest.mark.parametrize("status,action", ALLOWED, ids=[f"{s}-{a}" for s, a in ALLOWED])
 def test_an_allowed_action_moves_the_case_and_writes_one_event(cast, api_as, walk, status, action):
     case = walk(status)
+    if action == "send_back":  # only a case whose evidence failed a check (tests/cases/test_evidence_api.py)
+        Case.objects.filter(pk=case.pk).update(evidence_flags=["far"])
+    if action == "reroute":  # only a near-border case, to its stored other candidate (tests/cases/test_borders.py)
+        Case.objects.filter(pk=case.pk).update(near_border=True, border=zone_border(cast.grid))
     before, events = snapshot(case)
     body = body_for(cast, action)
     response = api_as(actor_for(cast, action)).post(f"/api/cases/{case.number}/actions/{action}/", body,

@@ -15,20 +15,18 @@ import re
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.management import call_command
+from e2e_cast import PASSWORD, inner_grid, person
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
-from apps.areas.models import Grid
 from apps.cases.models import Case, Category
 from apps.cases.routing import suggest_department
-from apps.people.models import Person, Role
+from apps.people.models import Role
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path("/tmp/f")
-PASSWORD = "e2e-loop-pw-1"
 MAP_IDLE = (
     "(after) => { const s = document.getElementById('map-shell');"
     " return s && +s.dataset.cycles > after && s.dataset.pending === '0' && s.dataset.scheduled === '0'; }"
@@ -42,23 +40,6 @@ def photo_png():
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()
-
-
-def inner_grid():
-    """A grid whose point_on_surface lies well inside it, so a tap there cannot land next door."""
-    for grid in Grid.objects.select_related("community__subdistrict").order_by("code")[:200]:
-        point = grid.geom.point_on_surface
-        if grid.geom.boundary.distance(point) > 0.0006:  # about 60 m
-            return grid, point
-    raise AssertionError("no grid with a point well inside it")
-
-
-def person(username, role, **fields):
-    user = User.objects.create_user(username=username, password=PASSWORD)
-    grids = fields.pop("grids", ())
-    someone = Person.objects.create(user=user, code=username, name=fields.pop("name"), role=role, **fields)
-    someone.grids.set(grids)
-    return someone
 
 
 @pytest.fixture

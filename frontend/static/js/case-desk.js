@@ -17,6 +17,7 @@ export const FORMS = {
   reject: ["note!"], close_error: ["note!"], close_special: ["note!"], return: ["note!"],
   refuse_return: ["note!"], refuse_extension: ["note!"], refuse_pending: ["note!"], request_pending: ["note!"],
   verify_fail: ["note!", "photos"],
+  send_back: ["note!"],
   merge: ["target", "note"],
   dispatch: ["department", "co_departments", "deadline", "note"],
   request_extension: ["hours", "note!"],
@@ -25,9 +26,40 @@ export const FORMS = {
   report_handled: ["result", "photos"],
 };
 const DANGER = new Set(["reject", "return", "refuse_return", "refuse_extension", "refuse_pending", "verify_fail",
-  "close_error", "close_special"]);
+  "send_back", "close_error", "close_special"]);
 const PRIMARY = new Set(["register", "dispatch", "accept", "report_handled", "report_part", "verify_pass",
   "approve_return", "grant_extension", "grant_pending"]);
+
+// 临界: a report near a grid, community, sub-district or zone border (apps/cases/borders.py).
+function borderBadge(c, T) {
+  if (!c.near_border || !c.border) return "";
+  const other = c.border.other;
+  return `<span class="flag flag-border" data-border="${esc(other.grid.code)}" title="${esc(c.border.rule_text)}">${esc(T.nearBorder)}</span>` +
+    `<small class="border-other">↔ ${esc(other.grid.name)}${other.zone ? ` · ${esc(other.zone.name)}` : ""}</small>`;
+}
+
+function borderPlace(place, T) {
+  const zone = place.zone ? place.zone.name : T.borderNoZone;
+  const department = place.department ? `<br><small>${esc(T.department)}: ${esc(place.department.name)}</small>` : "";
+  return `${esc(place.grid.name)} <small>${esc(place.grid.code)}</small><br>${esc(place.community.name)} · ` +
+    `${esc(place.subdistrict.name)} · ${esc(zone)}${department}`;
+}
+
+function borderHtml(c, T) {
+  if (!c.near_border || !c.border) return "";
+  const b = c.border;
+  const levels = (b.levels || []).map((l) => T.borderLevels[l] || l).join("、");
+  const other = b.other;
+  const label = other.zone ? `${other.grid.name} / ${other.zone.name}` : other.grid.name;
+  const button = (c.allowed_actions || []).includes("reroute")
+    ? `<button type="button" class="btn btn-primary btn-small" data-reroute="${esc(other.grid.code)}" data-zone="${esc(other.zone?.code || "")}">${esc(fill(T.rerouteTo, { area: label }))}</button>`
+    : "";
+  return `<section class="border-notice" data-levels="${esc((b.levels || []).join(","))}">` +
+    `<h3><span class="flag flag-border">${esc(T.nearBorder)}</span> ${esc(levels)} · ${esc(fill(T.metres, { n: b.distance_m }))}</h3>` +
+    `<p class="border-rule">${esc(b.rule_text)}</p>` +
+    `<table class="facts"><tr><th>${esc(T.borderChosen)}</th><td>${borderPlace(b.chosen, T)}</td></tr>` +
+    `<tr><th>${esc(T.borderOther)}</th><td>${borderPlace(other, T)}</td></tr></table>${button}</section>`;
+}
 
 export class Desk {
   constructor({ extras = () => "", onDetail = () => {} } = {}) {
@@ -184,7 +216,7 @@ export class Desk {
           `<tr data-number="${esc(c.number)}" tabindex="0" class="${c.number === this.selected ? "selected" : ""}">` +
           `<td class="num">${esc(c.number)}</td>` +
           `<td><span class="cat">${esc(c.category.name)}</span><small>${esc(c.category.group)}</small></td>` +
-          `<td><span>${esc(c.grid.name)}</span><small>${esc(c.community.name)}</small></td>` +
+          `<td><span>${esc(c.grid.name)}</span><small>${esc(c.community.name)}</small>${borderBadge(c, this.T)}</td>` +
           `<td>${esc(this.fmt.short(c.reported_at))}</td>` +
           `<td>${statusChip(c.status, c.status_display)}${c.unroutable && !c.department ? `<span class="flag flag-unroutable" title="${esc(this.T.unroutable)}">!</span>` : ""}</td>` +
           `<td>${deadlineCell(c, this.T, this.fmt, now)}</td></tr>`,
@@ -317,14 +349,23 @@ export class Desk {
       .filter(Boolean)
       .map((t) => `<span class="chip chip-note">${esc(t)}</span>`)
       .join("");
+    // 取证闭环: the checks a result or verification photo failed, named as the photos name them.
+    const flagLabels = {};
+    for (const e of c.events) {
+      for (const p of e.photos || []) (p.problems || []).forEach((code, i) => (flagLabels[code] = p.problems_display[i]));
+    }
+    const flags = (c.evidence_flags || [])
+      .map((code) => `<span class="chip chip-red ev-flag" data-flag="${esc(code)}">${esc(flagLabels[code] || code)}</span>`)
+      .join("");
     this.panel.innerHTML =
       `<header class="detail-head">` +
       `<div><h2 class="detail-number">${esc(c.number)}</h2><p class="detail-cat">${esc(c.category.group)} / ${esc(c.category.name)}</p></div>` +
-      `<div class="detail-chips">${statusChip(c.status, c.status_display)}${counts}</div>` +
+      `<div class="detail-chips">${statusChip(c.status, c.status_display)}${counts}${flags}</div>` +
       `<a class="detail-link" href="${esc(caseUrl(this.API.page, this.API.placeholder, c.number))}">${esc(T.openCase)} →</a>` +
       `</header>` +
       `<p class="detail-desc">${esc(c.description)}</p>` +
       (photos ? `<div class="thumbs detail-photos">${photos}</div>` : "") +
+      borderHtml(c, T) +
       `<table class="facts">${facts.map(([k, v, html]) => `<tr><th>${esc(k)}</th><td>${html ? v : esc(v)}</td></tr>`).join("")}</table>` +
       (parts ? `<h3>${esc(T.parts)}</h3><ul class="parts">${parts}</ul>` : "") +
       this.extras(c, this) +
@@ -340,7 +381,8 @@ export class Desk {
   actionsHtml(c) {
     // A part report only means something beside co-handlers; alone, the lead reports the result.
     const joint = (c.parts || []).length > 1;
-    const actions = (c.allowed_actions || []).filter((a) => a !== "report_part" || joint);
+    // Rerouting is offered beside the two candidate areas (borderHtml), not in the action row.
+    const actions = (c.allowed_actions || []).filter((a) => (a !== "report_part" || joint) && a !== "reroute");
     if (!actions.length) return `<p class="muted detail-none">${esc(this.T.nothingToDo)}</p>`;
     const buttons = actions
       .map((a) => {
@@ -352,6 +394,15 @@ export class Desk {
   }
 
   async onPanelClick(event) {
+    const reroute = event.target.closest("[data-reroute]");
+    if (reroute) {
+      // One click: the other candidate stored with the case (the server refuses any other area).
+      const data = new FormData();
+      data.append("grid", reroute.dataset.reroute);
+      data.append("zone", reroute.dataset.zone);
+      await this.act("reroute", data, reroute);
+      return;
+    }
     const merge = event.target.closest("[data-merge]");
     if (merge) {
       await this.openForm("merge", { target: merge.dataset.merge });

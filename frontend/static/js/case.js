@@ -1,5 +1,5 @@
 // The case page: the point and its grid on a small map (no tiles needed).
-import { addBaseTiles, projection, readJson } from "./case-ui.js";
+import { addBaseTiles, api, projection, readJson } from "./case-ui.js";
 
 const root = document.getElementById("case");
 const config = readJson("case-map-config");
@@ -22,3 +22,56 @@ window.addEventListener("map:init", (event) => {
   map.fitBounds(grid.getBounds(), { padding: [16, 16], maxZoom: 18, animate: false });
   root.dataset.mapReady = "1";
 });
+
+// The evidence panel's send-back form (dispatchers, flagged handled cases only):
+// POST /api/cases/<number>/actions/send_back/ with the reason and the version
+// shown, then reload so the timeline and status show the rework.
+const sendBack = document.getElementById("send-back");
+if (sendBack) {
+  const error = sendBack.querySelector(".send-back-error");
+  sendBack.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = sendBack.querySelector("button");
+    const note = sendBack.elements.note.value.trim();
+    if (!note) {
+      sendBack.elements.note.focus();
+      return;
+    }
+    button.disabled = true;
+    error.hidden = true;
+    try {
+      await api(sendBack.dataset.url, {
+        method: "POST", csrf: sendBack.dataset.csrf, body: { note, version: Number(sendBack.dataset.version) },
+      });
+      window.location.reload();
+    } catch (failure) {
+      error.textContent = failure.message || sendBack.dataset.failed;
+      error.hidden = false;
+      button.disabled = false;
+    }
+  });
+}
+
+// The border notice's reroute button (the dispatcher of the case's area, a near-border case not yet
+// dispatched): one click moves the case to the other candidate area stored with it, then reload.
+const reroute = document.getElementById("reroute");
+if (reroute) {
+  const error = reroute.querySelector(".reroute-error");
+  reroute.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = reroute.querySelector("button");
+    button.disabled = true;
+    error.hidden = true;
+    try {
+      await api(reroute.dataset.url, {
+        method: "POST", csrf: reroute.dataset.csrf,
+        body: { grid: reroute.dataset.grid, zone: reroute.dataset.zone, version: Number(reroute.dataset.version) },
+      });
+      window.location.reload();
+    } catch (failure) {
+      error.textContent = failure.message || reroute.dataset.failed;
+      error.hidden = false;
+      button.disabled = false;
+    }
+  });
+}

@@ -7,9 +7,9 @@ import { esc } from "./case-ui.js";
 function instructionsHtml(c, T) {
   const dispatch = [...c.events].reverse().find((e) => e.action === "dispatch");
   const failed = c.status === "handling" && c.rework_count
-    ? [...c.events].reverse().find((e) => e.action === "verify_fail")
+    ? [...c.events].reverse().find((e) => e.action === "verify_fail" || e.action === "send_back")
     : null;
-  const notes = [dispatch?.note, failed ? `${T.events.verify_fail}: ${failed.note}` : ""].filter(Boolean);
+  const notes = [dispatch?.note, failed ? `${T.events[failed.action]}: ${failed.note}` : ""].filter(Boolean);
   if (!notes.length) return "";
   return `<section class="instructions">${notes.map((n) => `<p>${esc(n)}</p>`).join("")}</section>`;
 }

@@ -2,40 +2,31 @@
 // use GPS, pick a category, write a line, add photos, send. Also the patrol's
 // lists: their reports, and the handled cases waiting for them to verify.
 //
-// A weak connection must never make two cases: each report carries a UUID
-// made here, kept in localStorage until the server answers; every retry sends
-// the same id and the server returns the case it already made.
+// No signal must never lose a report, and a weak one must never make two
+// cases: every report is first stored on the phone (IndexedDB, report-queue.js)
+// with a UUID made here, then sent; every send carries the same id and the
+// server returns the case it already made. What waits, what was sent and what
+// the server refused is listed on the "My cases" sheet. A service worker keeps
+// the page, its files and the own area's layers for use without signal
+// (report-offline.js, templates/cases/sw.js).
 import {
-  ApiError, PhotoPicker, api, caseUrl, dateFormatter, esc, fill, newUuid, readJson, statusChip,
+  PhotoPicker, api, caseUrl, dateFormatter, esc, fill, newUuid, readJson, statusChip,
 } from "./case-ui.js";
+import { preparePhoto } from "./photo-resize.js";
+import { askForSync, onWorkerFlush, prepareOffline } from "./report-offline.js";
+import { ReportQueue } from "./report-queue.js";
 
 const shell = document.getElementById("map-shell");
 const root = document.getElementById("report");
 const API = readJson("report-api");
 const T = readJson("report-strings");
-const PENDING_KEY = "gridgov.report.pending";
-const RETRIES = 3; // automatic retries on a network error or a 5xx, 1 s, 2 s, 4 s apart
+const OFFLINE = readJson("report-offline");
+const MAP_CONFIG = readJson("map-config");
+const LEGACY_PENDING_KEY = "gridgov.report.pending"; // the single pending report of the earlier sheet
+const RETRIES = 3; // automatic retries of a report being sent now, 1 s, 2 s, 4 s apart
+const RESEND_EVERY_MS = 60 * 1000; // while reports wait and the phone says it is online
 const LIST_SIZE = 50;
 const VERIFY_DETAILS = 10; // results fetched for the first cases of the to-verify list
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function loadPending() {
-  try {
-    return JSON.parse(localStorage.getItem(PENDING_KEY) || "null");
-  } catch {
-    return null;
-  }
-}
-
-function savePending(value) {
-  try {
-    if (value) localStorage.setItem(PENDING_KEY, JSON.stringify(value));
-    else localStorage.removeItem(PENDING_KEY);
-  } catch {
-    // Private mode may refuse storage; the retries in this page still reuse the id.
-  }
-}
 
 class Reporter {
   constructor(map) {
@@ -54,10 +45,18 @@ class Reporter {
     this.picker = new PhotoPicker(this.form.querySelector(".photo-picker"), T);
     this.place = null;
     this.wantPlace = false;
-    this.clientId = null;
     this.sending = false;
     this.sendButton = this.form.querySelector(".report-send");
-    this.sendLabel = this.sendButton.textContent;
+    this.queued = root.querySelector(".report-queued");
+    this.outbox = this.mine.querySelector(".outbox");
+    this.fixing = null; // client id of a refused report whose place is being picked again
+    this.queue = new ReportQueue({
+      owner: root.dataset.owner,
+      url: API.cases,
+      csrf: this.csrf,
+      newId: newUuid,
+      onChange: () => this.renderOutbox(),
+    });
   }
 
   start() {
@@ -69,19 +68,89 @@ class Reporter {
     }
     root.querySelector(".place-tap").addEventListener("click", () => this.askForPlace());
     root.querySelector(".place-gps").addEventListener("click", () => this.askForPlace({ gps: true }));
-    root.querySelector(".report-again").addEventListener("click", () => this.newDraft(true));
+    for (const again of root.querySelectorAll(".report-again")) again.addEventListener("click", () => this.newDraft(true));
+    root.querySelector(".show-outbox").addEventListener("click", () => {
+      this.openMine();
+      this.showList("mine");
+    });
     shell.addEventListener("map:located", (event) => this.onLocated(event.detail));
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
       this.submit();
     });
     this.mine.addEventListener("click", (event) => this.onListClick(event));
+    this.outbox.addEventListener("click", (event) => this.onOutboxClick(event));
     this.mine.addEventListener("submit", (event) => this.onFailSubmit(event));
     for (const tab of this.mine.querySelectorAll(".sheet-tab")) tab.addEventListener("click", () => this.showList(tab.dataset.list));
     this.loadCategories();
-    this.offerPending();
     if (this.canVerify) this.loadList("verify");
+    this.startQueue();
+    this.startOffline();
     root.dataset.ready = "1";
+  }
+
+  // --- the queue on this phone ------------------------------------------------------------
+
+  async startQueue() {
+    try {
+      await this.foldLegacyPending();
+    } catch {
+      // No IndexedDB here (storage refused): the form says so when a report is sent.
+    }
+    await this.renderOutbox();
+    window.addEventListener("online", () => {
+      this.flush();
+      // Lists that failed to load without signal come back with it.
+      if (this.canVerify) this.loadList("verify");
+      this.loadList("mine");
+    });
+    onWorkerFlush(() => this.flush());
+    setInterval(() => {
+      if (navigator.onLine && root.dataset.waiting !== "0") this.flush();
+    }, RESEND_EVERY_MS);
+    root.dataset.queue = "ready";
+    await this.flush();
+  }
+
+  // The earlier sheet kept one unconfirmed report in localStorage: it joins the queue with its id.
+  async foldLegacyPending() {
+    let pending = null;
+    try {
+      pending = JSON.parse(localStorage.getItem(LEGACY_PENDING_KEY) || "null");
+    } catch {
+      pending = null;
+    }
+    if (!pending || !pending.client_id) return;
+    const fields = {};
+    for (const key of ["category", "description", "address", "lon", "lat"]) fields[key] = pending[key] ?? "";
+    if (!(await this.queue.get(pending.client_id))) {
+      await this.queue.add(fields, [], { client_id: pending.client_id, created_at: pending.saved_at || new Date().toISOString() });
+    }
+    localStorage.removeItem(LEGACY_PENDING_KEY);
+  }
+
+  async flush() {
+    try {
+      const results = await this.queue.flush();
+      if (results.some((r) => r.status === "sent")) this.loadList("mine");
+    } catch {
+      // IndexedDB refused (private mode, storage full): nothing to send from here.
+    }
+  }
+
+  async startOffline() {
+    const layerUrls = {};
+    for (const name of OFFLINE.layers) {
+      const url = shell.dataset[`layerUrl${name[0].toUpperCase()}${name.slice(1)}`];
+      if (url) layerUrls[name] = url;
+    }
+    try {
+      const kept = await prepareOffline(OFFLINE, { layerUrls, area: MAP_CONFIG.area, extraUrls: [API.categories] });
+      root.dataset.offline = kept ? "ready" : "unsupported";
+      if (kept) root.dataset.offlineFeatures = String(kept.features);
+    } catch {
+      root.dataset.offline = "failed";
+    }
   }
 
   // --- the report form -------------------------------------------------------------------
@@ -132,21 +201,32 @@ class Reporter {
   }
 
   onLocated({ lon, lat, at, located }) {
+    if (this.fixing) {
+      this.movePoint(this.fixing, lon, lat, located);
+      return;
+    }
     if (!this.wantPlace && this.sheet.hidden) return;
     this.wantPlace = false;
     this.map.closePopup();
     this.sheet.hidden = false;
     this.done.hidden = true;
+    this.queued.hidden = true;
     this.form.hidden = false;
     delete this.sheet.dataset.state;
-    if (!located) {
-      this.place = null;
-      this.setPlaceState("error", T.outside, "");
-    } else {
+    if (located) {
       this.place = { lon, lat, located };
       const area = `${located.community.name} · ${located.subdistrict.name}`;
-      this.setPlaceState("ok", `${located.grid.name}`, `${located.grid.code} · ${area}`);
+      // Without signal the service worker answers from the saved map of the own area.
+      const title = located.offline ? fill(T.offlineGrid, { grid: located.grid.name }) : located.grid.name;
+      this.setPlaceState(located.offline ? "offline" : "ok", title, `${located.grid.code} · ${area}`);
       this.placeBox.dataset.grid = located.grid.code;
+    } else if (!navigator.onLine) {
+      // No signal and no saved map here: the place is taken as tapped and checked when sent.
+      this.place = { lon, lat, located: null };
+      this.setPlaceState("offline", T.offlinePlace, `${lon.toFixed(6)}, ${lat.toFixed(6)}`);
+    } else {
+      this.place = null;
+      this.setPlaceState("error", T.outside, "");
     }
     this.keepInView(at);
   }
@@ -170,12 +250,12 @@ class Reporter {
   }
 
   newDraft(open = false) {
-    this.clientId = null;
     this.form.reset();
     this.picker.clear();
     this.showError("");
     this.showProgress("");
     this.done.hidden = true;
+    this.queued.hidden = true;
     this.form.hidden = false;
     delete this.sheet.dataset.state;
     if (open) this.openReport();
@@ -198,6 +278,8 @@ class Reporter {
     return "";
   }
 
+  // The report is stored on the phone first, then sent: with signal the reporter
+  // sees the receipt as before; without, it waits in the queue and the sheet says so.
   async submit() {
     if (this.sending) return;
     const problem = this.validate();
@@ -205,65 +287,57 @@ class Reporter {
       this.showError(problem);
       return;
     }
-    const f = this.form.elements;
-    // One id per report: the first send makes it, every retry of this draft reuses it.
-    this.clientId = this.clientId || newUuid();
-    const fields = {
-      client_id: this.clientId,
-      category: f.category.value,
-      description: f.description.value.trim(),
-      address: f.address.value.trim(),
-      lon: this.place.lon.toFixed(7),
-      lat: this.place.lat.toFixed(7),
-    };
-    savePending({ ...fields, saved_at: new Date().toISOString() });
-    const body = new FormData();
-    for (const [key, value] of Object.entries(fields)) body.append(key, value);
-    this.picker.appendTo(body);
-    await this.send(body);
-  }
-
-  async send(body) {
     this.sending = true;
+    this.sendButton.disabled = true;
     this.showError("");
-    const button = this.sendButton;
-    button.disabled = true;
-    this.showProgress(T.sending);
     try {
-      for (let attempt = 0; ; attempt += 1) {
+      const f = this.form.elements;
+      const fields = {
+        category: f.category.value,
+        description: f.description.value.trim(),
+        address: f.address.value.trim(),
+        lon: this.place.lon.toFixed(7),
+        lat: this.place.lat.toFixed(7),
+      };
+      const photos = [];
+      for (const file of this.picker.files) {
         try {
-          const created = await api(API.cases, { method: "POST", body, csrf: this.csrf });
-          this.sent(created);
-          return;
-        } catch (error) {
-          const transient = error instanceof ApiError && (error.status === 0 || error.status >= 500);
-          if (transient && attempt < RETRIES) {
-            this.showProgress(fill(T.retrying, { n: attempt + 1, of: RETRIES }));
-            await sleep(1000 * 2 ** attempt);
-            continue;
-          }
-          if (!transient) {
-            // The server answered: nothing is left unconfirmed. A client id
-            // someone else used must not be sent again.
-            savePending(null);
-            if (error.code === "client_id_taken") this.clientId = null;
-          }
-          this.showProgress("");
-          this.showError(transient ? fill(T.sendFailed, { reason: error.message || T.offline }) : error.message);
-          if (transient) button.textContent = T.resend;
+          photos.push(await preparePhoto(file));
+        } catch {
+          this.showError(fill(T.photoReadFailed, { name: file.name }));
           return;
         }
       }
+      let row;
+      try {
+        const category = f.category.selectedOptions[0]?.textContent || "";
+        row = await this.queue.add(fields, photos, { category_name: category, grid_name: this.place.located?.grid?.name || "" });
+      } catch (error) {
+        this.showError(fill(T.storageFailed, { reason: error.message || error.name }));
+        return;
+      }
+      this.showProgress(T.sending);
+      const [result] = await this.queue.flush({ only: row.client_id, retries: navigator.onLine ? RETRIES : 0 });
+      this.showProgress("");
+      if (result?.status === "sent") this.sent(result.receipt);
+      else if (result?.status === "failed") this.refused(result);
+      else this.waiting(result || row);
     } finally {
       this.sending = false;
-      button.disabled = false;
+      this.sendButton.disabled = false;
     }
   }
 
+  clearDraft() {
+    this.place = null;
+    this.setPlaceState("empty", T.noPlace, "");
+    this.form.reset();
+    this.picker.clear();
+  }
+
   sent(created) {
-    savePending(null);
-    this.showProgress("");
     this.form.hidden = true;
+    this.queued.hidden = true;
     this.done.hidden = false;
     this.sheet.dataset.state = "done";
     this.done.querySelector(".case-number").textContent = created.number;
@@ -276,40 +350,131 @@ class Reporter {
       ? fill(T.doneRoute, { department: department.name }) : T.doneUnrouted;
     this.done.querySelector(".case-link").href = caseUrl(API.page, API.placeholder, created.number);
     this.done.dataset.number = created.number;
-    this.sendButton.textContent = this.sendLabel;
-    this.place = null;
-    this.setPlaceState("empty", T.noPlace, "");
-    this.clientId = null;
-    this.form.reset();
-    this.picker.clear();
+    // Photos kept without EXIF or with impossible EXIF, each with the server's reason (apps/cases/evidence.py).
+    this.done.querySelector(".done-photos")?.remove();
+    const marked = (created.photos || []).map((p, i) => [i + 1, p]).filter(([, p]) => p.exif && p.exif !== "ok");
+    if (marked.length) {
+      const box = document.createElement("ul");
+      box.className = "done-photos";
+      box.innerHTML = marked.map(([n, p]) => `<li data-exif="${esc(p.exif)}">${n}. ${esc(p.exif_display)}${p.exif_note ? `: ${esc(p.exif_note)}` : ""}</li>`).join("");
+      this.done.querySelector(".done-route").after(box);
+    }
+    this.clearDraft();
     this.loadList("mine");
   }
 
-  // A report sent from this phone that the server never confirmed (the page was
-  // closed mid-send): offer to send it again with the same id.
-  offerPending() {
-    const pending = loadPending();
-    if (!pending) return;
-    const banner = root.querySelector(".report-resume");
-    banner.querySelector(".resume-text").textContent = fill(T.unsent, { at: this.fmt.long(pending.saved_at) });
-    const resend = banner.querySelector(".resume-send");
-    const discard = banner.querySelector(".resume-discard");
-    resend.textContent = T.resendNoPhotos;
-    discard.textContent = T.discard;
-    banner.hidden = false;
-    resend.addEventListener("click", async () => {
-      banner.hidden = true;
-      this.clientId = pending.client_id;
-      this.place = { lon: Number(pending.lon), lat: Number(pending.lat), located: null };
-      this.sheet.hidden = false;
-      const body = new FormData();
-      for (const key of ["client_id", "category", "description", "address", "lon", "lat"]) body.append(key, pending[key] ?? "");
-      await this.send(body);
+  // Refused while the reporter is still on the form: the form keeps everything
+  // for them to correct, so the stored copy is dropped (nothing is lost).
+  async refused(row) {
+    await this.queue.remove(row.client_id);
+    this.showError(row.message);
+  }
+
+  // No connection: the report waits on the phone; the sheet is free for the next one.
+  waiting(row) {
+    this.form.hidden = true;
+    this.done.hidden = true;
+    this.queued.hidden = false;
+    this.sheet.dataset.state = "queued";
+    this.queued.querySelector(".queued-text").textContent = T.offlineSaved;
+    this.queued.dataset.clientId = row.client_id;
+    this.clearDraft();
+    askForSync();
+  }
+
+  // --- the list of what waits, was sent or was refused ----------------------------------------
+
+  async renderOutbox() {
+    let rows;
+    try {
+      rows = await this.queue.all();
+    } catch {
+      return;
+    }
+    const waiting = rows.filter((r) => r.status !== "sent").length;
+    root.dataset.waiting = String(waiting);
+    const badge = root.querySelector(".outbox-count");
+    badge.textContent = String(waiting);
+    badge.hidden = !waiting;
+    badge.title = fill(T.outboxWaiting, { n: waiting });
+    this.outbox.hidden = !rows.length;
+    this.outbox.querySelector(".outbox-list").innerHTML = rows.map((r) => this.outboxItemHtml(r)).join("");
+  }
+
+  outboxItemHtml(r) {
+    const state = { queued: T.stateQueued, sending: T.stateSending, sent: T.stateSent, failed: T.stateFailed }[r.status];
+    const photos = r.status === "sent" ? r.photo_count || 0 : (r.photos || []).length;
+    const meta = [fill(T.queuedAt, { at: this.fmt.long(r.created_at) })];
+    if (photos) meta.push(fill(T.photosCount, { n: photos }));
+    if (r.status === "queued" && r.tries && r.tried_at) {
+      meta.push(fill(T.triedAt, { at: this.fmt.short(r.tried_at), reason: r.message || T.offline }));
+    }
+    const number = r.status === "sent"
+      ? `<a class="num" href="${esc(caseUrl(API.page, API.placeholder, r.number))}">${esc(r.number)}</a>` : "";
+    const message = r.status === "failed" ? `<p class="ob-message" role="alert">${esc(r.message)}</p>` : "";
+    let tools = "";
+    if (r.status === "failed" || r.status === "queued") {
+      tools =
+        '<div class="ob-tools">' +
+        (r.status === "failed" && r.field === "location"
+          ? `<button type="button" class="btn btn-primary btn-small ob-move">${esc(T.movePoint)}</button>` : "") +
+        `<button type="button" class="btn btn-quiet btn-small ob-send">${esc(r.status === "failed" ? T.resend : T.sendNow)}</button>` +
+        `<button type="button" class="btn btn-quiet btn-small ob-discard">${esc(T.discard)}</button></div>`;
+    }
+    return (
+      `<li class="outbox-item" data-client-id="${esc(r.client_id)}" data-status="${esc(r.status)}"${r.number ? ` data-number="${esc(r.number)}"` : ""}>` +
+      `<div class="ci-head"><span class="ob-state">${esc(state)}</span>${number}</div>` +
+      `<div class="ci-cat">${esc(r.category_name || r.fields.category)}${r.grid_name ? ` · ${esc(r.grid_name)}` : ""}</div>` +
+      `<p class="ci-desc">${esc(r.fields.description)}</p>` +
+      `<div class="ci-meta">${esc(meta.join(" · "))}</div>${message}${tools}</li>`
+    );
+  }
+
+  async onOutboxClick(event) {
+    const item = event.target.closest(".outbox-item");
+    if (!item) return;
+    const clientId = item.dataset.clientId;
+    if (event.target.closest(".ob-send")) {
+      const [result] = await this.queue.flush({ only: clientId, retries: 1 });
+      if (result?.status === "sent") {
+        this.toast(T.resent);
+        this.loadList("mine");
+      } else if (result?.status === "failed") {
+        this.toast(result.message, true);
+      }
+    } else if (event.target.closest(".ob-discard")) {
+      if (!window.confirm(T.discardConfirm)) return;
+      await this.queue.remove(clientId);
+      this.toast(T.discarded);
+    } else if (event.target.closest(".ob-move")) {
+      // The map takes the tap; movePoint stores the new place and sends again.
+      this.fixing = clientId;
+      this.mine.hidden = true;
+      this.sheet.hidden = true;
+      shell.dispatchEvent(new CustomEvent("map:locate-request", { detail: { hint: T.fixPlaceHint } }));
+    }
+  }
+
+  async movePoint(clientId, lon, lat, located) {
+    this.fixing = null;
+    this.map.closePopup();
+    const row = await this.queue.get(clientId);
+    if (!row) return;
+    await this.queue.put({
+      ...row,
+      fields: { ...row.fields, lon: lon.toFixed(7), lat: lat.toFixed(7) },
+      grid_name: located?.grid?.name || "",
+      status: "queued",
+      message: "",
+      field: "",
+      code: "",
     });
-    discard.addEventListener("click", () => {
-      savePending(null);
-      banner.hidden = true;
-    });
+    this.openMine();
+    const [result] = await this.queue.flush({ only: clientId, retries: navigator.onLine ? 1 : 0 });
+    if (result?.status === "sent") {
+      this.toast(T.resent);
+      this.loadList("mine");
+    }
   }
 
   // --- my reports and cases to verify ------------------------------------------------------
@@ -317,6 +482,7 @@ class Reporter {
   openMine() {
     this.sheet.hidden = true;
     this.mine.hidden = false;
+    this.renderOutbox();
     const current = this.mine.querySelector(".sheet-tab[aria-selected=true]")?.dataset.list || "mine";
     this.showList(current);
   }

@@ -1,6 +1,6 @@
 """Make a deterministic, plausible year of cases for the sample district through the workflow.
 
-    manage.py simulate_cases [--cases 20000] [--seed 410105] [--year 2026] [--until YYYY-MM-DD] [--clear]
+    manage.py simulate_cases [--cases 20000] [--seed 410105] [--year 2026] [--until YYYY-MM-DD] [--clear] [--plants]
 
 --until ends the period (no case or step on or after that day); the default is
 today for the year in progress and the whole year otherwise, so no simulated
@@ -40,6 +40,8 @@ class Command(BaseCommand):
                             help="end of the period, exclusive (default: today in the year in progress, "
                                  "else the whole year)")
         parser.add_argument("--clear", action="store_true", help="delete the simulated cases first")
+        parser.add_argument("--plants", action="store_true",
+                            help="also plant a known number of each KPI-gaming pattern (apps/cases/simulation_plants.py)")
         parser.add_argument("--workers", type=int, default=0,
                             help="processes writing cases (default: 2 on PostGIS, 1 on SpatiaLite)")
 
@@ -60,7 +62,7 @@ class Command(BaseCommand):
             raise CommandError(f"--workers must be between 1 and 8, got {workers}.")
         try:
             result = simulate(cases=cases, seed=seed, year=year, until=until, clear=clear, workers=workers,
-                              progress=options["verbosity"] >= 1)
+                              progress=options["verbosity"] >= 1, plants=options["plants"])
         except SimulationError as exc:
             raise CommandError(exc.message) from exc
         if result.deleted:
@@ -73,6 +75,8 @@ class Command(BaseCommand):
             rate = result.created / result.seconds if result.seconds else 0
             self.stdout.write(f"simulated {result.created} cases of {year} in {result.seconds:.1f} s ({rate:.0f}/s)")
         self.write_summary(result.summary)
+        if result.plants:
+            self.stdout.write("planted: " + ", ".join(f"{code} {len(numbers)}" for code, numbers in result.plants.items()))
 
     def write_summary(self, summary):
         def line(label, counts):
