@@ -175,6 +175,7 @@ def desk_strings():
         "photoAdd": _("Add photos"),
         "photoLimit": _("At most %(n)s photos."),
         "photoTooLarge": _("%(name)s is larger than 5 MB."),
+        "photoOriginalTooLarge": _("%(name)s is larger than 40 MB."),
         "photoNotImage": _("%(name)s is not an image."),
         "verifyHint": _("Check on site: passed closes the case, failed sends it back for rework."),
         "system": _("system"),

@@ -15,12 +15,14 @@ import io
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 from e2e_cast import PASSWORD, inner_grids, person
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
+from apps.cases.intake import MAX_PHOTO_BYTES
 from apps.cases.models import Case, Category
 from apps.people.models import Role
 
@@ -35,15 +37,19 @@ TAKEN = "2026:12:06 09:30:00"
 
 
 def big_photo_with_exif():
-    """A 2400x1800 JPEG taken on its side (Orientation 6) with a time and a GPS fix."""
-    image = Image.new("RGB", (2400, 1800), (96, 128, 72))
+    """A 2400x1800 JPEG over 5 MB (grainy, as a phone's night shot), on its side (Orientation 6), with time and GPS.
+
+    Larger than the server takes per photo: the sheet must shrink it, not refuse it.
+    """
+    grain = np.random.default_rng(7).integers(0, 256, (1800, 2400, 3), dtype=np.uint8)
+    image = Image.fromarray(grain)
     ImageDraw.Draw(image).ellipse([600, 300, 1800, 1500], fill=(220, 190, 60))
     exif = Image.Exif()
     exif[0x0112] = 6
     exif.get_ifd(0x8769)[0x9003] = TAKEN
     exif.get_ifd(0x8825).update({1: "N", 2: (34.0, 45.0, 30.0), 3: "E", 4: (113.0, 40.0, 12.0)})
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", exif=exif, quality=90)
+    image.save(buffer, "JPEG", exif=exif, quality=100)
     return buffer.getvalue()
 
 
@@ -149,6 +155,7 @@ def test_two_reports_made_without_signal_arrive_once_each_when_it_returns(story,
     go_offline_with_the_page_cached(phone, story)
 
     photo = {"name": "spot.jpg", "mimeType": "image/jpeg", "buffer": big_photo_with_exif()}
+    assert len(photo["buffer"]) > MAX_PHOTO_BYTES
     report_offline(phone, story, "东门路灯不亮，晚上一片漆黑", photos=[photo])
     report_offline(phone, story, "3号楼下井盖缺失，有人差点踩空", start=".report-queued .report-again")
     phone.screenshot(path=str(SHOTS / "e2e-offline-queued.png"))

@@ -180,11 +180,15 @@ export async function addDistrictOutline(map, urls, proj, bounds) {
 }
 
 // The photo input: up to six images of 5 MB at most, with thumbnails and a remove button.
+// A page that shrinks photos before sending them (the report sheet) takes larger originals:
+// `maxBytes` with its own message `tooLarge`.
 export class PhotoPicker {
-  constructor(root, T, { onChange } = {}) {
+  constructor(root, T, { onChange, maxBytes = MAX_PHOTO_BYTES, tooLarge } = {}) {
     this.root = root;
     this.T = T;
     this.files = [];
+    this.maxBytes = maxBytes;
+    this.tooLarge = tooLarge || T.photoTooLarge;
     this.onChange = onChange || (() => {});
     this.input = root.querySelector("input[type=file]");
     this.list = root.querySelector(".photo-list");
@@ -202,7 +206,7 @@ export class PhotoPicker {
     const problems = [];
     for (const file of files) {
       if (!file.type.startsWith("image/")) problems.push(fill(this.T.photoNotImage, { name: file.name }));
-      else if (file.size > MAX_PHOTO_BYTES) problems.push(fill(this.T.photoTooLarge, { name: file.name }));
+      else if (file.size > this.maxBytes) problems.push(fill(this.tooLarge, { name: file.name }));
       else if (this.files.length >= MAX_PHOTOS) problems.push(fill(this.T.photoLimit, { n: MAX_PHOTOS }));
       else this.files.push(file);
     }

@@ -8,6 +8,9 @@
 
 export const MAX_SIDE = 1600;
 export const KEEP_BYTES = 1024 * 1024; // a photo this small and no larger than MAX_SIDE is sent as taken
+// The largest original the sheet takes: a phone camera's 12-50 MP JPEG, far above the server's 5 MB per
+// photo, which the shrunk copy (at most MAX_SIDE pixels, re-encoded above KEEP_BYTES) stays well under.
+export const MAX_ORIGINAL_BYTES = 40 * 1024 * 1024;
 const QUALITY = 0.85;
 
 const SOI = 0xd8;

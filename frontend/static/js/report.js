@@ -12,7 +12,7 @@
 import {
   PhotoPicker, api, caseUrl, dateFormatter, esc, fill, newUuid, readJson, statusChip,
 } from "./case-ui.js";
-import { preparePhoto } from "./photo-resize.js";
+import { MAX_ORIGINAL_BYTES, preparePhoto } from "./photo-resize.js";
 import { askForSync, onWorkerFlush, prepareOffline } from "./report-offline.js";
 import { ReportQueue } from "./report-queue.js";
 
@@ -42,7 +42,9 @@ class Reporter {
     this.progress = this.form.querySelector(".report-progress");
     this.done = root.querySelector(".report-done");
     this.toastBox = root.querySelector(".report-toast");
-    this.picker = new PhotoPicker(this.form.querySelector(".photo-picker"), T);
+    this.picker = new PhotoPicker(this.form.querySelector(".photo-picker"), T, {
+      maxBytes: MAX_ORIGINAL_BYTES, tooLarge: T.photoOriginalTooLarge,
+    });
     this.place = null;
     this.wantPlace = false;
     this.sending = false;
